@@ -1,0 +1,1 @@
+"""The embedded DuckDB engine (default): Flink SQL on an in-process DuckDB database."""

@@ -1,0 +1,1 @@
+"""Engine-independent Flink SQL helpers: statement splitting, classification, completion."""
