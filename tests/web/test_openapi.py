@@ -1,0 +1,81 @@
+"""OpenAPI documents: valid OpenAPI 3.0, consistent with the route table and Flink's files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from sqlgateway.rest import openapi
+from sqlgateway.rest.routes import ENDPOINTS
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "data"
+DOCS = openapi.build_documents(openapi.endpoints_from(ENDPOINTS))
+
+
+def test_one_document_per_api_version() -> None:
+    assert sorted(DOCS) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_document_is_valid_openapi(version: int) -> None:
+    validate(json.loads(json.dumps(DOCS[version])))  # raises on any schema violation
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_paths_match_the_route_table(version: int) -> None:
+    expected = {
+        (e.method.lower(), openapi.normalize_path(e.path))
+        for e in ENDPOINTS
+        if version in e.versions
+    }
+    documented = {(m, p) for p, item in DOCS[version]["paths"].items() for m in item}
+    assert documented == expected
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_row_format_parameter_follows_the_route_table(version: int) -> None:
+    fetch = DOCS[version]["paths"]["/sessions/{session_handle}/operations/{operation_handle}"
+                                   "/result/{token}"]["get"]  # fmt: skip
+    names = [p["name"] for p in fetch["parameters"]]
+    table = [e for e in ENDPOINTS if e.path.endswith("/result/:token") and version in e.versions]
+    assert len(table) == 1
+    assert names == ["session_handle", "operation_handle", "token", *table[0].query_params]
+
+
+def test_handles_are_uuid_strings() -> None:
+    schemas = DOCS[4]["components"]["schemas"]
+    for name in ("SessionHandle", "OperationHandle"):
+        assert schemas[name]["type"] == "string"
+        assert schemas[name]["format"] == "uuid"
+    assert schemas["OpenSessionResponseBody"]["properties"]["sessionHandle"] == {
+        "$ref": "#/components/schemas/SessionHandle"
+    }
+
+
+def test_fetch_body_describes_the_wire_format() -> None:
+    schemas = DOCS[2]["components"]["schemas"]
+    fetch = schemas["FetchResultsResponseBody"]["properties"]
+    assert list(fetch) == ["resultType", "isQueryResult", "jobID", "resultKind", "results",
+                           "nextResultUri"]  # fmt: skip
+    assert list(schemas["ResultInfo"]["properties"]) == ["columns", "rowFormat", "data"]
+    assert list(schemas["RowData"]["properties"]) == ["kind", "fields"]
+
+
+def test_only_default_version_lists_the_unprefixed_server() -> None:
+    assert [s["url"] for s in DOCS[4]["servers"]] == ["/v4", "/"]
+    assert [s["url"] for s in DOCS[1]["servers"]] == ["/v1"]
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason=f"reference files not found at {REFERENCE}")
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_operations_match_flinks_openapi_files(version: int) -> None:
+    ref = yaml.safe_load((REFERENCE / f"rest_v{version}_sql_gateway.yml").read_text())
+    theirs = {(p, m): op["operationId"] for p, item in ref["paths"].items()
+              for m, op in item.items()}  # fmt: skip
+    ours = {(p, m): op["operationId"] for p, item in DOCS[version]["paths"].items()
+            for m, op in item.items() if not p.startswith("/workflow/")}  # fmt: skip
+    assert ours == theirs
