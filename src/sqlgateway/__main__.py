@@ -1,0 +1,5 @@
+"""``python -m sqlgateway``."""
+
+from sqlgateway.cli import main
+
+raise SystemExit(main())
