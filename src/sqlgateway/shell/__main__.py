@@ -1,0 +1,7 @@
+"""``python -m sqlgateway.shell``: same as ``sqlgateway sql``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
