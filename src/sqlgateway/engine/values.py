@@ -292,7 +292,7 @@ def _days(v: Any) -> int:
 def _time_ns(v: Any) -> int:
     if isinstance(v, int):
         return v
-    return int((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000_000 + v.microsecond * 1000)
+    return int(((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000_000 + v.microsecond * 1000)
 
 
 def _epoch_ns(v: Any) -> int:
