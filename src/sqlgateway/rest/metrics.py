@@ -6,10 +6,7 @@
 * :class:`HttpMetricsMiddleware` times every HTTP request by method, route template and status.
 
 Each service gets its own ``CollectorRegistry`` (:func:`metrics_for`), so several gateways in one
-process (tests) never share series. Wiring::
-
-    app = Starlette(routes=[*flink_routes, *metrics.routes(service)])
-    app.add_middleware(metrics.HttpMetricsMiddleware, metrics=metrics.metrics_for(service))
+process (tests) never share series. The server calls :func:`routes` and :func:`middleware`.
 """
 
 from __future__ import annotations
@@ -38,7 +35,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sqlgateway.rest.accesslog import route_template
+from sqlgateway.config import Settings
+from sqlgateway.rest.accesslog import RouteTemplates
 
 PREFIX = "sqlgateway"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -108,7 +106,8 @@ class GatewayCollector(Collector):
         if stats is None:
             return
         yield from _counter_families(stats)
-        yield _sessions_open(stats)
+        yield _sessions_open(self._service(), stats)
+        yield _gauge("worker_threads", "Operation worker threads alive.", self._service())
         yield _operations_by_status(stats)
         yield _pages(stats)
         drain = getattr(stats, "drain_latencies", None)
@@ -142,11 +141,18 @@ def _counter_families(stats: object) -> Iterator[Metric]:
         yield CounterMetricFamily(f"{PREFIX}_{name}", doc, value=_num(stats, attr))
 
 
-def _sessions_open(stats: object) -> Metric:
-    opened = _num(stats, "sessions_opened")
-    ended = _num(stats, "sessions_closed") + _num(stats, "sessions_expired")
-    value = _num(stats, "sessions_open") if hasattr(stats, "sessions_open") else opened - ended
+def _sessions_open(service: object, stats: object) -> Metric:
+    count = getattr(service, "session_count", None)
+    if isinstance(count, int):
+        value = float(count)
+    else:  # derived from the counters when the service keeps no live count
+        ended = _num(stats, "sessions_closed") + _num(stats, "sessions_expired")
+        value = _num(stats, "sessions_opened") - ended
     return GaugeMetricFamily(f"{PREFIX}_sessions_open", "Sessions open now.", value=value)
+
+
+def _gauge(name: str, doc: str, service: object) -> Metric:
+    return GaugeMetricFamily(f"{PREFIX}_{name}", doc, value=_num(service, name))
 
 
 def _operations_by_status(stats: object) -> Metric:
@@ -220,24 +226,13 @@ def routes(service: object) -> list[BaseRoute]:
     return metrics_for(service).routes()
 
 
-def route_label(scope: Scope) -> str:
-    """Route template for the latency label; unknown paths share one label (bounded series)."""
-    template = route_template(scope)
-    if template is not None:
-        return template
-    path = str(scope.get("path", ""))
-    for prefix in ("/console", "/openapi"):
-        if path.startswith(prefix):
-            return prefix + "/*"
-    return "unmatched"
-
-
 class HttpMetricsMiddleware:
     """Observes ``sqlgateway_http_request_duration_seconds`` for every HTTP request."""
 
     def __init__(self, app: ASGIApp, metrics: GatewayMetrics) -> None:
         self.app = app
         self.histogram = metrics.http_latency
+        self.templates = RouteTemplates()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -254,5 +249,16 @@ class HttpMetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            labels = (str(scope.get("method", "")), route_label(scope), str(status["code"]))
+            route = self.templates.label(str(scope.get("path", "")))
+            labels = (str(scope.get("method", "")), route, str(status["code"]))
             self.histogram.labels(*labels).observe(time.perf_counter() - started)
+
+
+def middleware(settings: Settings, service: object) -> Callable[[ASGIApp], ASGIApp]:
+    """Factory used by the server: wraps the app in :class:`HttpMetricsMiddleware`."""
+    metrics = metrics_for(service)
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return HttpMetricsMiddleware(app, metrics)
+
+    return wrap
