@@ -1,0 +1,6 @@
+"""Security and reliability building blocks: credentials, JWT, TLS, limits, audit log.
+
+Nothing here imports Starlette; the ASGI middleware lives in ``sqlgateway.rest.auth``.
+Importing :mod:`sqlgateway.security.options` declares every ``sql-gateway.security.*`` and
+``sql-gateway.limits.*`` option.
+"""
