@@ -65,6 +65,10 @@ def bind_socket(settings: Settings) -> socket.socket:
     for port in ports:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted sockets inherit TCP_NODELAY. asyncio/uvloop only set it themselves on sockets
+        # created with proto=IPPROTO_TCP; without it the body write (sent after the headers)
+        # waits for the client's delayed ACK: ~40 ms per keep-alive request.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
