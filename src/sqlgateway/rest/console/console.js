@@ -112,6 +112,7 @@ async function run() {
   resetGrid();
   const op = newOperation(statement);
   state.current = op;
+  setOpStatus(op, "SUBMITTING");
   setRunning(true);
   try {
     if (!state.session) await ensureSession();
@@ -235,12 +236,20 @@ function clearError() {
 
 /* ---- grid --------------------------------------------------------------------------------- */
 
+const TYPE_NAMES = {
+  TIMESTAMP_WITHOUT_TIME_ZONE: "TIMESTAMP", TIMESTAMP_WITH_LOCAL_TIME_ZONE: "TIMESTAMP_LTZ",
+  TIME_WITHOUT_TIME_ZONE: "TIME", TIMESTAMP_WITH_TIME_ZONE: "TIMESTAMP_TZ",
+};
+
 function typeLabel(t) {
   if (!t) return "";
-  let s = t.type;
-  if (t.length !== undefined) s += `(${t.length === 2147483647 ? "MAX" : t.length})`;
+  let s = TYPE_NAMES[t.type] || t.type;
+  if (t.length === 2147483647) s = t.type === "VARCHAR" ? "STRING" : "BYTES";
+  else if (t.length !== undefined) s += `(${t.length})`;
   else if (t.scale !== undefined) s += `(${t.precision},${t.scale})`;
   else if (t.precision !== undefined) s += `(${t.precision})`;
+  else if (t.elementType) s += `<${typeLabel(t.elementType)}>`;
+  else if (t.keyType) s += `<${typeLabel(t.keyType)}, ${typeLabel(t.valueType)}>`;
   if (t.nullable === false) s += " NOT NULL";
   return s;
 }
