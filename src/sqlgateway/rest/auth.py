@@ -11,9 +11,11 @@ Order of checks for every HTTP request (each failure answers Flink's error envel
 4. statement length of statement-carrying requests (``sql-gateway.limits.statement.max-length``):
    413.
 
-The principal is stored as ``scope["state"]["principal"]`` (a ``Principal`` or None when
-authentication is off) and ``scope["sqlgateway.principal"]`` (its name, or None), which the
-routes pass to every ``GatewayService`` call so sessions stay bound to their owner.
+The principal's name is stored as ``scope["state"]["principal"]`` (None when authentication is
+off), which the app passes to every ``GatewayService`` call so sessions stay bound to their owner;
+the full ``Principal`` (name and method) is ``scope["sqlgateway.principal"]``.
+
+``middleware(settings, service)`` is the factory ``sqlgateway.server`` looks up.
 """
 
 from __future__ import annotations
@@ -60,10 +62,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def principal_of(scope: Scope) -> str | None:
-    """The authenticated principal's name for a request scope (None when auth is off)."""
-    name = scope.get(PRINCIPAL_KEY)
-    return name if isinstance(name, str) else None
+def principal_of(scope: Scope) -> Principal | None:
+    """The authenticated principal of a request scope (None when auth is off)."""
+    principal = scope.get(PRINCIPAL_KEY)
+    return principal if isinstance(principal, Principal) else None
 
 
 class AuthMiddleware:
@@ -95,8 +97,8 @@ class AuthMiddleware:
         except RequestRefused as refused:
             await self._refuse(scope, send, refused)
             return
-        scope.setdefault("state", {})["principal"] = principal
-        scope[PRINCIPAL_KEY] = principal.name if principal is not None else None
+        scope.setdefault("state", {})["principal"] = principal.name if principal else None
+        scope[PRINCIPAL_KEY] = principal
         await self.app(scope, receive, send)
 
     async def _authenticate(self, scope: Scope) -> Principal | None:
@@ -203,3 +205,14 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+def middleware(settings: Settings, service: object = None) -> Callable[[ASGIApp], ASGIApp]:
+    """Factory used by ``sqlgateway.server``: wraps the app in :class:`AuthMiddleware`.
+    Building it validates the credential files now (a bad file fails start-up)."""
+    authenticator = Authenticator.from_settings(settings)
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return AuthMiddleware(app, settings, authenticator)
+
+    return wrap

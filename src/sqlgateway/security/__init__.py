@@ -4,3 +4,5 @@ Nothing here imports Starlette; the ASGI middleware lives in ``sqlgateway.rest.a
 Importing :mod:`sqlgateway.security.options` declares every ``sql-gateway.security.*`` and
 ``sql-gateway.limits.*`` option.
 """
+
+from sqlgateway.security import options as options  # noqa: E402 - declares the options
