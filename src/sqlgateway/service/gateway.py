@@ -88,6 +88,7 @@ class GatewayService:
             settings.get(config.WORKER_KEEPALIVE),
         )
         self._timers = Timers()
+        self._closed = False
         interval = settings.get(config.SESSION_CHECK_INTERVAL)
         if interval > 0:
             self._timers.every(interval, self.expire_idle_sessions)
@@ -346,12 +347,19 @@ class GatewayService:
         return self._pool.thread_count
 
     def close(self) -> None:
-        """Interrupt running statements, close every session, stop threads and the engine."""
+        """Interrupt running statements, close every session, stop threads and the engine.
+        Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
         self._timers.shutdown()
         for session in self._sessions.remove_all():
             session.close()
         self._pool.shutdown()
-        self.engine.close()
+        try:
+            self.engine.close()
+        except Exception:
+            log.exception("the %s engine did not close cleanly", self.engine.name)
 
 
     def refresh_materialized_table(
