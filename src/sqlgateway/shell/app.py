@@ -13,11 +13,9 @@ from pathlib import Path
 from sqlgateway.client import ApiVersion, GatewayClient, GatewayClientError
 
 from .commands import HELP_TEXT, Command, parse_command
-from .completion import GatewayCompleter
 from .console import Console
 from .options import Options, parse_options
-from .repl import history_path, make_prompt
-from .runner import StatementRunner
+from .runner import StatementRunner, describe_error
 from .settings import DisplaySettings
 from .splitter import statements_of, strip_comments
 
@@ -137,8 +135,8 @@ def _open(client: GatewayClient, options: Options, console: Console) -> str | No
     try:
         return client.open_session(options.properties, options.session_name)
     except GatewayClientError as exc:
-        console.error(f"[ERROR] Could not open a session on {client.endpoint}:")
-        StatementRunner(client, "", console).report(exc, options.verbose)
+        detail = describe_error(exc, options.verbose)
+        console.error(f"[ERROR] Could not open a session on {client.endpoint}: {detail}")
         return None
 
 
@@ -155,17 +153,24 @@ def _run_session(shell: Shell, options: Options) -> int:
             return 0 if shell.run_text(_read(options.file)) else 1
         if not sys.stdin.isatty():
             return 0 if shell.run_text(sys.stdin.read()) else 1
-        _banner(shell)
-        read = make_prompt(history_path(options.history_file), GatewayCompleter(shell.complete))
-        code = shell.interactive(read)
-        shell.console.line("Shutting down the session...")
-        shell.console.line("done.")
-        return code
+        return _interactive(shell, options)
     except OSError as exc:
         shell.console.error(f"[ERROR] {exc}")
         return 1
     finally:
         stop.set()
+
+
+def _interactive(shell: Shell, options: Options) -> int:
+    # prompt_toolkit is imported only here: -e/-f/stdin runs start faster without it
+    from .completion import GatewayCompleter
+    from .repl import history_path, make_prompt
+
+    _banner(shell)
+    read = make_prompt(history_path(options.history_file), GatewayCompleter(shell.complete))
+    code = shell.interactive(read)
+    shell.console.lines(["Shutting down the session...", "done."])
+    return code
 
 
 def _read(path: str) -> str:

@@ -145,7 +145,14 @@ class StatementRunner:
         if isinstance(exc, GatewayHTTPError):
             detail = exc.full_text if verbose else exc.root_cause
             self.console.error(f"{ERROR_HEAD}\n{detail}")
-        elif isinstance(exc, GatewayConnectionError):
-            self.console.error(f"[ERROR] Could not reach the SQL gateway: {exc}")
         else:
-            self.console.error(f"[ERROR] {exc}")
+            self.console.error(f"[ERROR] {describe_error(exc, verbose)}")
+
+
+def describe_error(exc: GatewayClientError, verbose: bool = False) -> str:
+    """One-paragraph description: ``HTTP <status>: <root cause>`` or the connection problem."""
+    if isinstance(exc, GatewayHTTPError):
+        return f"HTTP {exc.status}: {exc.full_text if verbose else exc.root_cause}"
+    if isinstance(exc, GatewayConnectionError):
+        return f"could not reach the SQL gateway: {exc}"
+    return str(exc)
