@@ -1,0 +1,108 @@
+"""The interactive shell in a pseudo-terminal (pexpect) against a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sqlgateway.client import GatewayClient
+from tests.conftest import RunningGateway
+from tests.shell.helpers import LONG_QUERY
+from tests.shell.term import Term
+
+
+@pytest.fixture
+def term(gateway: RunningGateway, tmp_path: Path) -> Iterator[Term]:
+    t = Term(["--endpoint", gateway.url], tmp_path)
+    t.expect(r"Connected to the SQL gateway at .*REST API V4")
+    t.prompt()
+    yield t
+    t.close()
+
+
+def test_select_renders_a_table(term: Term) -> None:
+    term.line("SET 'execution.runtime-mode' = 'batch';")
+    term.expect(r"\[INFO\] Execute statement succeeded\.")
+    term.prompt()
+    term.line("SELECT 1 AS c1, 'hello' AS c2;")
+    term.expect(r"\+----\+-------\+\n\| c1 \|    c2 \|\n\+----\+-------\+\n\|  1 \| hello \|\n")
+    term.expect(r"1 row in set \(\d+\.\d\d seconds\)")
+    term.prompt()
+
+
+def test_multi_line_statement_with_quoted_semicolon(term: Term) -> None:
+    term.line("SET 'execution.runtime-mode' = 'batch';")
+    term.prompt()
+    term.line("SELECT 'a;b' AS s,")
+    term.expect(r"> ")
+    term.line("  -- comment; still going")
+    term.line("  2 AS n")
+    term.line(";")
+    term.expect(r"\|   s \| n \|\n\+-----\+---\+\n\| a;b \| 2 \|")
+    term.prompt()
+
+
+def test_error_prints_root_cause_and_shell_continues(term: Term) -> None:
+    term.line("SELECT * FROM no_such_table;")
+    term.expect(r"\[ERROR\] Could not execute SQL statement\. Reason:\n.*no_such_table")
+    term.prompt()
+    term.line("SET 'execution.runtime-mode' = 'batch';")
+    term.prompt()
+    term.line("SELECT 5 AS n;")
+    term.expect(r"\| 5 \|")
+    term.prompt()
+
+
+def test_ctrl_c_stops_a_long_query_and_returns_to_the_prompt(term: Term) -> None:
+    term.line(LONG_QUERY)
+    term.expect(r"running|rows received|\| op \|")
+    term.interrupt()
+    term.expect(r"Query terminated, received a total of 0 row|Statement canceled")
+    term.prompt()
+    term.line("SELECT 'alive' AS still;")
+    term.expect(r"alive")
+    term.expect(r"Received a total of 1 row")
+    term.prompt()
+
+
+def test_ctrl_c_at_the_prompt_clears_the_input(term: Term) -> None:
+    term.send("SELECT 'discarded'")
+    term.interrupt()
+    term.prompt()
+    term.line("SELECT 'kept' AS k;")
+    term.expect(r"\| \+I \|\s+kept \|")
+    assert "discarded |" not in term.text
+
+
+def test_completion_offers_from(term: Term, gateway: RunningGateway) -> None:
+    with GatewayClient(gateway.url) as client:
+        session = client.open_session()
+        candidates = client.complete(session, "SELECT * FR", 11)
+        client.close_session(session)
+    if "FROM" not in candidates:
+        pytest.skip(f"server completion does not offer FROM yet (got {candidates})")
+    term.send("SELECT * FR\t")
+    term.expect(r"SELECT \* FROM")
+    term.interrupt()
+    term.prompt()
+
+
+def test_help_history_and_quit(term: Term, tmp_path: Path) -> None:
+    term.line("HELP;")
+    term.expect(r"QUIT/EXIT")
+    term.prompt()
+    term.line("SET 'my.history.key' = '1';")
+    term.expect(r"succeeded")
+    term.prompt()
+    term.line("QUIT;")
+    term.expect(r"Shutting down the session\.\.\.\ndone\.")
+    assert term.wait_exit() == 0
+    assert "my.history.key" in (tmp_path / ".sqlgateway_history").read_text()
+
+
+def test_ctrl_d_exits_cleanly(term: Term) -> None:
+    term.send("\x04")
+    term.expect(r"Shutting down the session")
+    assert term.wait_exit() == 0
