@@ -174,3 +174,9 @@ def test_symlink_escape_is_resolved(data_dir: Path, outside: Path) -> None:
     with pytest.raises(ExecutionError):
         check_path(str(data_dir / "link" / "secret.csv"), _settings(data_dir))
     assert normalise_directory(str(data_dir / "link")) == str(outside) + "/"
+
+
+def test_apply_twice_is_a_no_op(con: Any, data_dir: Path) -> None:
+    assert apply_sandbox(con.cursor(), _settings(data_dir)) is True
+    with pytest.raises(duckdb.Error):
+        con.execute("SELECT * FROM read_csv('/etc/passwd')")

@@ -209,8 +209,14 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 def middleware(settings: Settings, service: object = None) -> Callable[[ASGIApp], ASGIApp]:
     """Factory used by ``sqlgateway.server``: wraps the app in :class:`AuthMiddleware`.
-    Building it validates the credential files now (a bad file fails start-up)."""
+    Building it validates the credential files now (a bad file fails start-up), and makes sure
+    the DuckDB SQL sandbox is applied before the first request (idempotent)."""
     authenticator = Authenticator.from_settings(settings)
+    engine = getattr(service, "engine", None)
+    if engine is not None:
+        from sqlgateway.engine.duckdb.sandbox import ensure_sandbox
+
+        ensure_sandbox(engine, settings)
 
     def wrap(app: ASGIApp) -> ASGIApp:
         return AuthMiddleware(app, settings, authenticator)

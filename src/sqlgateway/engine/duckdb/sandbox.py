@@ -96,17 +96,38 @@ def sandbox_statements(sandbox: SandboxSettings) -> list[str]:
 def apply_sandbox(con: Any, settings: Settings) -> bool:
     """Confine the DuckDB database behind connection ``con`` (all its cursors) as configured.
 
-    Call once, after the engine's own ATTACH/CREATE SCHEMA and before client SQL runs. Returns
-    whether the sandbox is on. Creates missing allowed directories (so ``COPY … TO`` into them
-    works) and fails loudly if a setting is refused."""
+    Call once, after the engine's own ATTACH/CREATE SCHEMA and before client SQL runs; a
+    second call is a no-op. Returns whether the sandbox is on. Creates missing allowed
+    directories (so ``COPY … TO`` into them works) and fails loudly if a setting is refused."""
     sandbox = SandboxSettings.of(settings)
     if not sandbox.enabled:
         return False
+    if is_sandboxed(con):
+        return True
     for directory in sandbox.directories:
         Path(directory).mkdir(parents=True, exist_ok=True)
     for statement in sandbox_statements(sandbox):
         con.execute(statement)
     return True
+
+
+def is_sandboxed(con: Any) -> bool:
+    """Whether external access is already off for the database behind ``con``."""
+    row = con.execute("SELECT current_setting('enable_external_access')").fetchone()
+    return row is not None and row[0] in (False, "false")
+
+
+def ensure_sandbox(engine: Any, settings: Settings) -> bool:
+    """Apply the sandbox to a DuckDB engine through its public ``cursor()`` (the settings are
+    database-wide), unless the engine already did. For start-up code that owns neither the
+    engine nor its connection; returns whether the sandbox is on. Non-DuckDB engines: False."""
+    if getattr(engine, "name", None) != "duckdb" or not callable(getattr(engine, "cursor", None)):
+        return False
+    cursor = engine.cursor()
+    try:
+        return apply_sandbox(cursor, settings)
+    finally:
+        cursor.close()
 
 
 # ---- defence in depth: statements and functions -----------------------------------------------
