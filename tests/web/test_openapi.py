@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -11,8 +10,10 @@ from openapi_spec_validator import validate
 
 from sqlgateway.rest import openapi
 from sqlgateway.rest.routes import ENDPOINTS
+from tests.conftest import REFERENCE as CONFTEST_REFERENCE
+from tests.conftest import RunningGateway
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "data"
+REFERENCE = CONFTEST_REFERENCE / "data"
 DOCS = openapi.build_documents(openapi.endpoints_from(ENDPOINTS))
 
 
@@ -79,3 +80,23 @@ def test_operations_match_flinks_openapi_files(version: int) -> None:
     ours = {(p, m): op["operationId"] for p, item in DOCS[version]["paths"].items()
             for m, op in item.items() if not p.startswith("/workflow/")}  # fmt: skip
     assert ours == theirs
+
+
+def test_gateway_serves_documents_and_docs_pages(gateway: RunningGateway) -> None:
+    with gateway.client() as c:
+        index = c.get("/openapi/")
+        assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
+        for version in (1, 2, 3, 4):
+            assert f'href="v{version}.json"' in index.text
+            doc = c.get(f"/openapi/v{version}.json")
+            assert doc.status_code == 200
+            assert doc.json() == json.loads(json.dumps(DOCS[version]))
+            page = c.get(f"/openapi/v{version}.html")
+            assert page.status_code == 200
+            for path, item in DOCS[version]["paths"].items():
+                for op in item.values():
+                    assert f'id="{op["operationId"]}"' in page.text, path
+        assert c.get("/openapi/v5.json").status_code == 404
+        assert c.get("/openapi", follow_redirects=False).headers["location"] == "/openapi/"
+        # the Flink route table is untouched: /openapi is not a Flink path under a version
+        assert c.get("/v1/openapi/v1.json").status_code == 404
