@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,21 @@ def test_ctrl_d_exits_cleanly(term: Term) -> None:
     term.send("\x04")
     term.expect(r"Shutting down the session")
     assert term.wait_exit() == 0
+
+
+def test_syntax_highlighting(term: Term) -> None:
+    term.send("SELECT 'abc' FROM t")
+    term.expect(r"SELECT 'abc' FROM t")
+    assert re.search(r"\x1b\[[0-9;]+mSELECT\x1b\[0m", term.raw)
+    term.interrupt()
+    term.prompt()
+
+
+def test_table_result_mode_shows_a_live_materialized_table(term: Term) -> None:
+    term.line("SET 'sql-client.execution.result-mode' = 'table';")
+    term.expect("succeeded")
+    term.prompt()
+    term.line("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, y);")
+    term.expect(r"\| x \| y \|\n\+---\+---\+\n\| 1 \| a \|\n\| 2 \| b \|")
+    term.expect(r"2 rows in set, materialized from 2 changes")
+    term.prompt()

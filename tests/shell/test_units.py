@@ -226,3 +226,35 @@ def test_completion_replaces_the_word_before_the_cursor() -> None:
     assert [(c.text, c.start_position) for c in got] == [("FROM", -2)]
     assert word_before("SELECT a.b") == "b"
     assert pick_candidates(["x", "y"], "zz") == ["x", "y"]
+
+
+# -- live materialized table ----------------------------------------------------------------
+
+
+def test_materialized_table_applies_the_changelog() -> None:
+    from sqlgateway.shell.live import MaterializedTable
+
+    table = MaterializedTable()
+    kinds = ["INSERT", "UPDATE_BEFORE", "UPDATE_AFTER", "UPDATE_BEFORE", "UPDATE_AFTER"]
+    values = ["1", "1", "2", "2", "3"]
+    table.apply([Row(k, [v]) for k, v in zip(kinds, values, strict=True)])
+    assert table.rows == [["3"]] and table.changes == 5
+    table.apply([Row("INSERT", ["a\nb"]), Row("DELETE", ["3"]), Row("DELETE", ["zz"])])
+    assert table.rows == [["a\\nb"]]
+
+
+def test_live_table_redraws_in_place() -> None:
+    import io
+
+    from sqlgateway.shell.console import Console
+    from sqlgateway.shell.live import LiveTable
+
+    out = io.StringIO()
+    live = LiveTable(Console(out, out, spinner=False), [Column("c", INT)], 30)
+    live.table.apply([Row("INSERT", ["1"]), Row("INSERT", ["2"]), Row("INSERT", ["3"])])
+    live.draw(2)
+    assert out.getvalue().splitlines()[0] == "(1 more rows above)"
+    live.finish(None, terminated=False)
+    text = out.getvalue()
+    assert "\x1b[7F\x1b[J" in text
+    assert text.endswith("3 rows in set, materialized from 3 changes\n")

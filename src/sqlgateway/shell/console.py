@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -35,6 +37,24 @@ class Console:
         self.clear_status()
         self.out.write("".join(t + "\n" for t in texts))
         self.out.flush()
+
+    def is_terminal(self) -> bool:
+        """True when results go to a terminal (live redraws are possible)."""
+        return _isatty(self.out)
+
+    def height(self) -> int:
+        """Terminal height in lines."""
+        return shutil.get_terminal_size().lines
+
+    def redraw(self, previous: int, texts: Sequence[str]) -> int:
+        """Erase the last ``previous`` physical lines, print ``texts``; return their line count."""
+        self.clear_status()
+        if previous:
+            self.out.write(f"\x1b[{previous}F\x1b[J")
+        self.out.write("".join(t + "\n" for t in texts))
+        self.out.flush()
+        width = max(1, shutil.get_terminal_size().columns)
+        return sum(max(1, -(-len(t) // width)) for t in texts)
 
     def error(self, text: str) -> None:
         """Print an error message on stderr."""

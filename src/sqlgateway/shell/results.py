@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlgateway.client import Column, ResultPage, ResultType, Row
 
 from .console import Console
+from .live import LiveTable
 from .render import ChangelogTable, elapsed_suffix, render_table, rows_in_set
 from .settings import DisplaySettings
 
@@ -15,8 +16,10 @@ UNLIMITED_WIDTH = 2**31 - 1
 class ResultView:
     """Receives the pages of one statement and prints them.
 
-    Streaming query results are printed live as a changelog (``op`` column); batch query
-    results and non-query results are printed as one table when the result is complete.
+    Streaming query results are printed live as a changelog (``op`` column), or as a
+    materialized table redrawn in place when ``sql-client.execution.result-mode`` is ``table``
+    and the output is a terminal; batch query results and non-query results are printed as one
+    table when the result is complete.
     """
 
     def __init__(self, console: Console, settings: DisplaySettings) -> None:
@@ -29,10 +32,13 @@ class ResultView:
         self.job_id: str | None = None
         self.result_kind: str | None = None
         self.changelog: ChangelogTable | None = None
+        self.live: LiveTable | None = None
 
     @property
     def received(self) -> int:
         """Rows received so far."""
+        if self.live is not None:
+            return self.live.table.changes
         return self.changelog.count if self.changelog else len(self.rows)
 
     def add(self, page: ResultPage) -> None:
@@ -41,7 +47,9 @@ class ResultView:
             return
         if not self.started:
             self._start(page)
-        if self.changelog is not None:
+        if self.live is not None:
+            self.live.apply(page.rows)
+        elif self.changelog is not None:
             self.console.lines([self.changelog.row(r) for r in page.rows])
         else:
             self.rows.extend(page.rows)
@@ -53,14 +61,21 @@ class ResultView:
         self.result_kind = page.result_kind
         is_query = page.is_query_result
         self.is_query = bool(is_query) if is_query is not None else page.job_id is not None
-        if self.is_query and self.settings.streaming:
-            self.changelog = ChangelogTable(self.columns, self.settings.max_column_width)
+        if not (self.is_query and self.settings.streaming):
+            return
+        width = self.settings.max_column_width
+        if self.settings.result_mode == "table" and self.console.is_terminal():
+            self.live = LiveTable(self.console, self.columns, width)
+        else:
+            self.changelog = ChangelogTable(self.columns, width)
             self.console.lines(self.changelog.header())
 
     def finish(self, seconds: float, terminated: bool = False) -> None:
         """Print what remains after EOS (or after Ctrl-C when ``terminated``)."""
         shown = seconds if self.settings.print_time_cost else None
-        if self.changelog is not None:
+        if self.live is not None:
+            self.live.finish(shown, terminated)
+        elif self.changelog is not None:
             self.console.lines(self.changelog.footer(shown, terminated))
         elif self.is_query:
             self._finish_batch_query(shown, terminated)

@@ -89,7 +89,7 @@ class StatementRunner:
 
     def _tick(self, view: ResultView, started: float) -> None:
         elapsed = time.monotonic() - started
-        if view.changelog is not None:
+        if view.changelog is not None or view.live is not None:
             text = f"{view.received} rows received, {elapsed:.1f}s (Ctrl-C to stop)"
         else:
             text = f"running {elapsed:.1f}s (Ctrl-C to cancel)"

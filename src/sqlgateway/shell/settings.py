@@ -11,6 +11,7 @@ RUNTIME_MODE = "execution.runtime-mode"
 MAX_COLUMN_WIDTH = "sql-client.display.max-column-width"
 PRINT_TIME_COST = "sql-client.display.print-time-cost"
 VERBOSE = "sql-client.verbose"
+RESULT_MODE = "sql-client.execution.result-mode"
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class DisplaySettings:
     max_column_width: int = DEFAULT_MAX_COLUMN_WIDTH
     print_time_cost: bool = True
     verbose: bool = False
+    result_mode: str = "tableau"
 
     @classmethod
     def from_config(cls, config: Mapping[str, str], verbose: bool = False) -> DisplaySettings:
@@ -31,4 +33,5 @@ class DisplaySettings:
             max_column_width=int(width) if width.strip().isdigit() else DEFAULT_MAX_COLUMN_WIDTH,
             print_time_cost=config.get(PRINT_TIME_COST, "true").strip().lower() != "false",
             verbose=verbose or config.get(VERBOSE, "false").strip().lower() == "true",
+            result_mode=config.get(RESULT_MODE, "tableau").strip().lower(),
         )
