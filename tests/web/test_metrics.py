@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import RunningGateway, start_gateway
 from tests.helpers import execute, fetch_all, open_session, run
+
+text_string_to_metric_families = pytest.importorskip(
+    "prometheus_client.parser", reason="pip install prometheus_client (a core dependency)"
+).text_string_to_metric_families
 
 
 @pytest.fixture(scope="module")
