@@ -158,12 +158,16 @@ def apply_levels(level: str, levels: dict[str, str], access: bool) -> None:
         logging.getLogger(module).setLevel(module_level)
 
 
-def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
-    """Install the gateway's log handler on the root logger (idempotent: replaces its own)."""
+def configure_logging(
+    settings: Settings, stream: TextIO | None = None, level: str | None = None
+) -> None:
+    """Install the gateway's log handler on the root logger (idempotent: replaces its own).
+    ``level`` (e.g. from ``--log-level``) overrides ``sql-gateway.log.level``."""
     fmt = settings.get(LOG_FORMAT)
     formatter: logging.Formatter = JsonFormatter() if fmt == "json" else TextFormatter()
     _install_handler(formatter, stream if stream is not None else sys.stderr)
-    apply_levels(settings.get(LOG_LEVEL), settings.get(LOG_LEVELS), settings.get(LOG_ACCESS))
+    root_level = parse_level(level) if level else settings.get(LOG_LEVEL)
+    apply_levels(root_level, settings.get(LOG_LEVELS), settings.get(LOG_ACCESS))
     # uvicorn's own handlers would print a second, differently formatted line
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)

@@ -99,3 +99,10 @@ def test_parse_levels() -> None:
 def test_bad_values_are_configuration_errors() -> None:
     with pytest.raises(ConfigError, match="sql-gateway.log.format"):
         Settings({"sql-gateway.log.format": "xml"})
+
+
+def test_command_line_level_overrides_the_configured_level() -> None:
+    stream = io.StringIO()
+    configure_logging(Settings({"sql-gateway.log.level": "WARNING"}), stream=stream, level="debug")
+    logging.getLogger("sqlgateway.service").debug("now visible")
+    assert "now visible" in stream.getvalue()
