@@ -92,6 +92,33 @@ public final class Outcome {
         return new Outcome(meta(schema, kind, false, jobId), RowFetcher.ofRows(rows, encoder));
     }
 
+    /** Rows built by the gateway itself with an arbitrary schema (SHOW JOBS, DESCRIBE JOB). */
+    static Outcome rows(ResolvedSchema schema, List<RowData> rows, TimeZone zone) {
+        List<LogicalType> types = types(schema);
+        RowDataToStringConverter plain =
+                row -> {
+                    String[] out = new String[row.getArity()];
+                    for (int i = 0; i < out.length; i++) {
+                        Object v = RowData.createFieldGetter(types.get(i), i).getFieldOrNull(row);
+                        if (v instanceof org.apache.flink.table.data.TimestampData) {
+                            out[i] =
+                                    ((org.apache.flink.table.data.TimestampData) v)
+                                            .toInstant()
+                                            .atZone(zone.toZoneId())
+                                            .toLocalDateTime()
+                                            .toString()
+                                            .replace('T', ' ');
+                        } else {
+                            out[i] = v == null ? "NULL" : v.toString();
+                        }
+                    }
+                    return out;
+                };
+        RowEncoder encoder = new RowEncoder(types, plain, zone);
+        return new Outcome(
+                meta(schema, "SUCCESS_WITH_CONTENT", false, null), RowFetcher.ofRows(rows, encoder));
+    }
+
     static Outcome jobId(String jobId) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {jobId});

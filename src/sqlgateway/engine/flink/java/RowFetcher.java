@@ -131,6 +131,17 @@ public final class RowFetcher {
             buffer.clear();
             notifyAll();
         }
+        // Cancelling talks to the cluster, which may be slow or gone: never block the caller.
+        Thread closer = new Thread(this::release, "sqlgateway-fetch-close");
+        closer.setDaemon(true);
+        closer.start();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void release() {
         try {
             iterator.close();
         } catch (Throwable ignored) {
@@ -139,15 +150,11 @@ public final class RowFetcher {
         job.ifPresent(
                 j -> {
                     try {
-                        j.cancel();
+                        j.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (Throwable ignored) {
-                        // the job already ended
+                        // the job already ended or the cluster is unreachable
                     }
                 });
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-        }
     }
 
     /** One polled batch; encodes lazily in either row format. */

@@ -16,6 +16,8 @@ import org.apache.flink.table.operations.command.AddJarOperation;
 import org.apache.flink.table.operations.command.RemoveJarOperation;
 import org.apache.flink.table.operations.command.ResetOperation;
 import org.apache.flink.table.operations.command.SetOperation;
+import org.apache.flink.table.operations.command.DescribeJobOperation;
+import org.apache.flink.table.operations.command.ShowJobsOperation;
 import org.apache.flink.table.operations.command.StopJobOperation;
 import org.apache.flink.table.operations.ddl.AlterOperation;
 import org.apache.flink.table.operations.ddl.CreateOperation;
@@ -72,6 +74,20 @@ public final class SessionRunner {
                         });
     }
 
+    /** Like open, but returns the error chain as JSON text instead of throwing. */
+    public static Object openOrError(
+            String name,
+            Map<String, String> defaults,
+            Map<String, String> sessionConf,
+            Map<String, String> hidden,
+            int bufferRows) {
+        try {
+            return open(name, defaults, sessionConf, hidden, bufferRows);
+        } catch (Throwable t) {
+            return Failure.json(t);
+        }
+    }
+
     /** Creates the session state on the session's own thread. */
     public static SessionRunner open(
             String name,
@@ -113,6 +129,13 @@ public final class SessionRunner {
 
     public Map<String, String> config() {
         return state.sessionConfig();
+    }
+
+    /** The session configuration as one JSON object (one Py4J round trip). */
+    public String configJson() {
+        return new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(new java.util.TreeMap<>(state.sessionConfig()))
+                .toString();
     }
 
     /** Interrupts the statement that is executing now, if any (any thread). */
@@ -268,6 +291,13 @@ public final class SessionRunner {
             return modify(env, ((StatementSetOperation) op).getOperations());
         } else if (op instanceof StopJobOperation) {
             return Jobs.stop(state.operationConfig(overrides), (StopJobOperation) op, state.zone(overrides));
+        } else if (op instanceof ShowJobsOperation) {
+            return Jobs.show(state.operationConfig(overrides), state.zone(overrides));
+        } else if (op instanceof DescribeJobOperation) {
+            return Jobs.describe(
+                    state.operationConfig(overrides),
+                    ((DescribeJobOperation) op).getJobId(),
+                    state.zone(overrides));
         } else if (op instanceof RemoveJarOperation) {
             throw new UnsupportedOperationException(
                     "SQL Gateway doesn't support REMOVE JAR syntax now.");

@@ -1,0 +1,122 @@
+"""The Apache Flink engine: sessions run in one PyFlink-launched JVM, jobs go to a local
+mini-cluster (``execution.target: local``) or a session cluster (``remote``)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import weakref
+from collections.abc import Mapping
+from typing import Any
+
+from sqlgateway.config import Settings
+from sqlgateway.engine.base import Engine, EngineSession
+from sqlgateway.engine.flink import convert, options
+from sqlgateway.engine.flink.health import ClusterMonitor
+from sqlgateway.engine.flink.jvm import ILLEGAL_STATE, Jvm, JvmGeneration
+from sqlgateway.engine.flink.session import FlinkSession
+from sqlgateway.engine.flink.source import JVM_ERRORS
+from sqlgateway.errors import ExecutionError
+from sqlgateway.model import SessionHandle
+
+log = logging.getLogger(__name__)
+logging.getLogger("py4j").setLevel(logging.CRITICAL)  # JVM loss is reported by the engine
+
+# What Flink's gateway puts into every session configuration (seen in real 2.3.0 sessions).
+GATEWAY_DEFAULTS = {
+    "execution.target": "local",
+    "execution.attached": "true",
+    "execution.shutdown-on-attached-exit": "false",
+}
+
+
+class FlinkEngine(Engine):
+    """Creates Flink sessions. Thread-safe; the JVM starts with the first session."""
+
+    name = "flink"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._defaults = {**GATEWAY_DEFAULTS, **settings.flink_config}
+        self._buffer_rows = settings.get(options.RESULT_BUFFER_ROWS)
+        self._jvm = Jvm(settings.get(options.CACHE_DIR), settings.get(options.JVM_START_TIMEOUT))
+        self.monitor = ClusterMonitor(
+            settings.get(options.HEALTH_CHECK_INTERVAL),
+            settings.get(options.HEALTH_CHECK_FAILURES),
+        )
+        self.monitor.add_listener(self._cluster_lost)
+        self._sessions: weakref.WeakSet[FlinkSession] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    # ---- contract -------------------------------------------------------------------------------
+
+    def open_session(
+        self, handle: SessionHandle, session_name: str | None, properties: Mapping[str, str]
+    ) -> EngineSession:
+        conf = {**self._defaults, **{str(k): str(v) for k, v in properties.items()}}
+        session = FlinkSession(self, str(handle), dict(self._defaults), conf)
+        with self._lock:
+            self._sessions.add(session)
+        return session
+
+    def version(self) -> str:
+        try:
+            from pyflink.version import __version__
+
+            return f"Apache Flink {__version__} (PyFlink)"
+        except ImportError:  # pragma: no cover
+            return "Apache Flink"
+
+    def close(self) -> None:
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
+            session.close()
+        self.monitor.close()
+        self._jvm.close()
+
+    # ---- used by sessions ---------------------------------------------------------------------
+
+    @property
+    def jvm(self) -> Jvm:
+        return self._jvm
+
+    def open_runner(
+        self, name: str, defaults: dict[str, str], conf: dict[str, str]
+    ) -> tuple[JvmGeneration, Any]:
+        """A new SessionRunner in the current JVM (started on first use)."""
+        gen = self._jvm.ensure()
+        try:
+            runner = gen.runner_class().openOrError(
+                name, defaults, conf, self._hidden(conf), self._buffer_rows
+            )
+        except JVM_ERRORS as exc:
+            gen.check()
+            raise ExecutionError(
+                f"Could not open a Flink session: {exc}", java_class=ILLEGAL_STATE
+            ) from None
+        if isinstance(runner, str):
+            convert.parse_meta(runner)
+        return gen, runner
+
+    @staticmethod
+    def cluster_url(conf: Mapping[str, str]) -> str | None:
+        """The REST URL of the remote session cluster a configuration targets, if any."""
+        if conf.get("execution.target", "local").strip().lower() != "remote":
+            return None
+        host = conf.get("rest.address", "localhost").strip() or "localhost"
+        port = conf.get("rest.port", "8081").strip() or "8081"
+        return f"http://{host}:{port}"
+
+    def _hidden(self, conf: Mapping[str, str]) -> dict[str, str]:
+        """Settings Python UDFs need that are not part of the visible session config."""
+        if "python.executable" in conf:
+            return {}
+        return {"python.executable": sys.executable, "python.client.executable": sys.executable}
+
+    def _cluster_lost(self, url: str, message: str) -> None:
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
+            session.fail_results(url, message)

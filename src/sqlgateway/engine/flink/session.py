@@ -1,0 +1,179 @@
+"""One gateway session on Flink: a SessionRunner in the JVM plus its open results."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from sqlgateway.engine.base import EngineSession, StatementResult
+from sqlgateway.engine.common import PyRowBatch, StaticRowSource
+from sqlgateway.engine.flink import convert
+from sqlgateway.engine.flink.jvm import ILLEGAL_STATE, JvmGeneration
+from sqlgateway.engine.flink.source import JVM_ERRORS, FlinkRowSource
+from sqlgateway.errors import ExecutionError
+from sqlgateway.model import OperationHandle
+
+if TYPE_CHECKING:
+    from sqlgateway.engine.flink.engine import FlinkEngine
+
+
+class FlinkSession(EngineSession):
+    """Sessions keep their configuration in Python too, so a session whose JVM died is rebuilt
+    (same configuration; in-memory catalog objects are lost) on its next statement."""
+
+    def __init__(
+        self, engine: FlinkEngine, name: str, defaults: dict[str, str], conf: dict[str, str]
+    ) -> None:
+        self._engine = engine
+        self._name = name
+        self._defaults = defaults
+        self._conf = dict(conf)
+        self._lock = threading.Lock()
+        self._sources: set[FlinkRowSource] = set()
+        self._executing: OperationHandle | None = None
+        self._closed = False
+        self._gen, self._runner = engine.open_runner(name, defaults, self._conf)
+        self._cluster_url = engine.cluster_url(self._conf)
+        if self._cluster_url is not None:
+            engine.monitor.register(self._cluster_url)
+
+    # ---- contract -------------------------------------------------------------------------------
+
+    def execute(
+        self, handle: OperationHandle, statement: str, overrides: Mapping[str, str]
+    ) -> StatementResult:
+        self._check_cluster()
+        gen, runner = self._ensure_runner()
+        self._executing = handle
+        try:
+            outcome = self._call(gen, lambda: runner.execute(statement, dict(overrides)))
+            meta = convert.parse_meta(self._call(gen, outcome.meta))
+            fetcher = self._call(gen, outcome.fetcher)
+        finally:
+            self._executing = None
+            self._refresh_config(gen, runner)
+        columns = convert.columns(meta)
+        source = self._source(gen, runner, fetcher, columns)
+        job_id = meta.get("jobId")
+        return StatementResult(
+            columns, convert.result_kind(meta), source, bool(meta["isQuery"]), job_id
+        )
+
+    def configure(self, handle: OperationHandle, statement: str) -> None:
+        gen, runner = self._ensure_runner()
+        self._executing = handle
+        try:
+            outcome = self._call(gen, lambda: runner.configure(statement))
+            convert.parse_meta(self._call(gen, outcome.meta))
+            fetcher = self._call(gen, outcome.fetcher)
+            if fetcher is not None:
+                self._call(gen, lambda: runner.release(fetcher))
+        finally:
+            self._executing = None
+            self._refresh_config(gen, runner)
+
+    def complete(self, statement: str, position: int) -> list[str]:
+        gen, runner = self._ensure_runner()
+        outcome = self._call(gen, lambda: runner.complete(statement, int(position)))
+        meta = convert.parse_meta(self._call(gen, outcome.meta))
+        return [str(c) for c in meta.get("candidates", [])]
+
+    def cancel(self, handle: OperationHandle) -> None:
+        if self._executing == handle and self._gen.alive:
+            with contextlib.suppress(*JVM_ERRORS):
+                self._runner.cancel()
+
+    def get_config(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._conf)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            sources = list(self._sources)
+            self._sources.clear()
+        for source in sources:
+            source.close()
+        if self._cluster_url is not None:
+            self._engine.monitor.unregister(self._cluster_url)
+        if self._gen.alive:
+            cancel_inserts = self._conf.get("execution.target", "local") == "local"
+            with contextlib.suppress(*JVM_ERRORS):
+                self._runner.close(cancel_inserts)
+
+    # ---- helpers --------------------------------------------------------------------------------
+
+    def fail_results(self, url: str, message: str) -> None:
+        """The remote cluster at ``url`` is lost: fail this session's running results."""
+        if url != self._cluster_url:
+            return
+        with self._lock:
+            sources = list(self._sources)
+        for source in sources:
+            source.fail(message)
+            source.close()
+
+    def _check_cluster(self) -> None:
+        if self._cluster_url is None:
+            return
+        problem = self._engine.monitor.problem(self._cluster_url)
+        if problem is not None:
+            raise ExecutionError(
+                problem + " The statement was not run; retry once the cluster is back.",
+                java_class=ILLEGAL_STATE,
+            )
+
+    def _ensure_runner(self) -> tuple[JvmGeneration, Any]:
+        with self._lock:
+            if self._closed:
+                raise ExecutionError("The session is closed.", java_class=ILLEGAL_STATE)
+            if not self._gen.alive:
+                self._gen, self._runner = self._engine.open_runner(
+                    self._name, self._defaults, self._conf
+                )
+            return self._gen, self._runner
+
+    def _call(self, gen: JvmGeneration, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except JVM_ERRORS as exc:
+            gen.process.poll()
+            if gen.process.returncode is not None and gen.death is None:
+                code = gen.process.returncode
+                gen.death = f"The Flink JVM exited unexpectedly (exit code {code})."
+            raise ExecutionError(
+                gen.death or f"The call into the Flink JVM failed: {exc}",
+                java_class=ILLEGAL_STATE,
+            ) from None
+
+    def _refresh_config(self, gen: JvmGeneration, runner: Any) -> None:
+        if not gen.alive:
+            return
+        try:
+            conf = orjson.loads(runner.configJson())
+        except JVM_ERRORS:
+            return
+        with self._lock:
+            self._conf = {str(k): str(v) for k, v in conf.items()}
+
+    def _source(
+        self, gen: JvmGeneration, runner: Any, fetcher: Any, columns: list[Any]
+    ) -> FlinkRowSource | StaticRowSource:
+        if fetcher is None:
+            return StaticRowSource(PyRowBatch([c.type for c in columns], []))
+        url = self._cluster_url
+        health = (lambda: self._engine.monitor.problem(url)) if url is not None else None
+        source = FlinkRowSource(runner, fetcher, gen, health, self._forget)
+        with self._lock:
+            self._sources.add(source)
+        return source
+
+    def _forget(self, source: FlinkRowSource) -> None:
+        with self._lock:
+            self._sources.discard(source)
