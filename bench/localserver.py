@@ -31,7 +31,9 @@ def free_port() -> int:
 class LocalServer:
     """A gateway child process on 127.0.0.1, with its log in a temporary file."""
 
-    def __init__(self, options: list[str], cmd_template: str = DEFAULT_CMD) -> None:
+    def __init__(
+        self, options: list[str], cmd_template: str = DEFAULT_CMD, src: Path | None = None
+    ) -> None:
         """``cmd_template`` may contain ``{port}`` (a free port is picked); otherwise the port is
         read from the gateway's ready line."""
         self.port = free_port() if "{port}" in cmd_template else 0
@@ -39,6 +41,7 @@ class LocalServer:
         self.argv = shlex.split(cmd) + [f"-D{o}" for o in options]
         self.log = Path(tempfile.mkstemp(prefix="sqlgateway-bench-", suffix=".log")[1])
         self.proc: subprocess.Popen[bytes] | None = None
+        self.src = src or Path(__file__).resolve().parent.parent / "src"
 
     @property
     def url(self) -> str:
@@ -51,8 +54,8 @@ class LocalServer:
 
     def start(self, timeout: float = 60.0) -> LocalServer:
         env = dict(os.environ)
-        src = Path(__file__).resolve().parent.parent / "src"
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), env.get("PYTHONPATH")) if p)
+        path = (str(self.src), env.get("PYTHONPATH"))
+        env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
                 self.argv, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True

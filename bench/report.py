@@ -77,7 +77,7 @@ def derive(sections: Sequence[Section]) -> None:
         per, base, n = m.get("kb_per_session"), m.get("rss_before_mb"), m.get("sessions")
         if isinstance(per, float | int) and isinstance(base, float | int) and n == 100_000:
             m["rss_100k_mb"] = m["rss_with_sessions_mb"]
-        elif isinstance(per, float | int) and isinstance(base, float | int):
+        elif isinstance(per, float | int) and isinstance(base, float | int) and per > 0:
             m["rss_100k_mb"] = round(base + per * 100_000 / 1024, 1)
             m["rss_100k_mb_note"] = f"extrapolated from {n} sessions"
 

@@ -49,6 +49,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     t.add_argument("--server-opt", action="append", default=[], metavar="KEY=VALUE",
                    help="extra -D option for the local gateway (repeatable)")  # fmt: skip
     t.add_argument("--server-cmd", default=DEFAULT_CMD, help="command template ({python}, {port})")
+    t.add_argument(
+        "--src",
+        type=Path,
+        help="sqlgateway sources for the local gateway (default: src/ of this tree)",
+    )
     t.add_argument("--server-pid", type=int, help="pid of a gateway not started here (for RSS)")
     t.add_argument("--label", help="name of the target in the report")
     t.add_argument("--api-version", default="v3", choices=["v1", "v2", "v3", "v4"])
@@ -154,13 +159,13 @@ def main(argv: list[str] | None = None) -> int:
         url, pid = args.url, args.server_pid
         if args.start_local:
             opts = [f"sql-gateway.engine={args.engine}", *args.server_opt]
-            servers.append(LocalServer(opts, args.server_cmd).start())
+            servers.append(LocalServer(opts, args.server_cmd, args.src).start())
             url, pid = servers[0].url, servers[0].pid
         mon = ProcMonitor(pid) if pid else None
         ctx = build_ctx(args, url, mon)
         if args.start_local and args.long_poll_wait and "streaming" in names:
             lp = [*opts, f"sql-gateway.result.fetch-max-wait={args.long_poll_wait}"]
-            servers.append(LocalServer(lp, args.server_cmd).start())
+            servers.append(LocalServer(lp, args.server_cmd, args.src).start())
             ctx.long_poll_url, ctx.long_poll_wait = servers[-1].url, args.long_poll_wait
         head = header(args, ctx, mon)
         sections = [run_section(n, ctx) for n in names]

@@ -75,7 +75,11 @@ def latency_cycle(ctx: Ctx, key: str, title: str) -> Section:
     }
     calls: list[int] = []
     not_ready: list[int] = []
+    mon = ctx.monitor
+    cpu0 = scpu0 = 0.0
     for i in range(2 + runs):
+        if i == 2:
+            cpu0, scpu0 = client_cpu_seconds(), mon.cpu_seconds() if mon else 0.0
         one = _one_cycle(c, wl, ctx)
         if i >= 2:
             for k, v in one.items():
@@ -97,7 +101,10 @@ def latency_cycle(ctx: Ctx, key: str, title: str) -> Section:
         "close_median_ms": sec.distributions["close"]["median"],
         "fetch_calls_median": median(calls),
         "not_ready_median": median(not_ready),
+        "client_cpu_ms_per_cycle": round((client_cpu_seconds() - cpu0) * 1000 / runs, 3),
     }
+    if mon:
+        sec.metrics["server_cpu_ms_per_cycle"] = round((mon.cpu_seconds() - scpu0) * 1000 / runs, 3)
     return sec
 
 
@@ -321,8 +328,14 @@ def _load_metrics(
         "first_error": errors[0][:200] if errors else None,
         "client_cpu_pct": round(100 * (marks["cpu1"] - marks["cpu0"]) / dur, 1),
     }
+    out["client_cpu_ms_per_cycle"] = round(
+        1000 * (marks["cpu1"] - marks["cpu0"]) / max(1, len(lat)), 3
+    )
     if has_mon:
         out["server_cpu_pct"] = round(100 * (marks["scpu1"] - marks["scpu0"]) / dur, 1)
+        out["server_cpu_ms_per_cycle"] = round(
+            1000 * (marks["scpu1"] - marks["scpu0"]) / max(1, len(lat)), 3
+        )
     return out
 
 
