@@ -6,6 +6,7 @@ the browser is never downloaded by playwright (``executable_path`` points at /us
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -185,11 +186,14 @@ def test_streaming_rows_append_live_and_cancel_stops_them(
     page.fill("#editor", "SELECT id FROM ticks")
     page.click("#run")
     count = "() => parseInt(document.getElementById('row-count').textContent, 10) || 0"
-    page.wait_for_function(f"({count})() >= 5", timeout=20000)
+    at_least = "n => (parseInt(document.getElementById('row-count').textContent, 10) || 0) >= n"
+    page.wait_for_function(at_least, arg=5, timeout=20000)
     seen = page.evaluate(count)
-    page.wait_for_function(f"({count})() > {seen}", timeout=20000)  # still appending
+    page.wait_for_function(at_least, arg=seen + 1, timeout=20000)  # still appending
     page.click("#cancel")
-    page.wait_for_function("document.getElementById('status').textContent === 'canceled'")
+    page.wait_for_function(
+        "s => document.getElementById('status').textContent === s", arg="canceled"
+    )
     stopped = page.evaluate(count)
     time.sleep(0.5)
     assert page.evaluate(count) == stopped
@@ -206,3 +210,25 @@ def test_assets_are_plain_static_files(gateway: RunningGateway) -> None:
         assert c.get("/console/console.css").headers["content-type"].startswith("text/css")
         assert c.get("/console/../pyproject.toml").status_code == 404
         assert c.get("/console", follow_redirects=False).headers["location"] == "/console/"
+
+
+def test_console_works_behind_bearer_authentication(browser: Any, tmp_path: Path) -> None:
+    token = "console-test-token"
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"alice:sha256:{hashlib.sha256(token.encode()).hexdigest()}\n")
+    g = start_gateway({"sql-gateway.security.auth.enabled": "true",
+                       "sql-gateway.security.auth.tokens-file": str(tokens)})  # fmt: skip
+    try:
+        with g.client() as c:
+            assert c.get("/console/").status_code == 401
+        context = browser.new_context(
+            viewport=VIEWPORT, extra_http_headers={"Authorization": f"Bearer {token}"}
+        )
+        pg = context.new_page()
+        pg.goto(g.url + "/console/")
+        pg.wait_for_selector("body[data-ready=true]", timeout=15000)
+        run_sql(pg, "SELECT 42 AS answer")
+        assert grid(pg) == (["#", "op", "answer"], [["1", "+I", "42"]])
+        context.close()
+    finally:
+        g.stop()

@@ -29,13 +29,24 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
-  const init = {method, headers: {"Content-Type": "application/json"}};
+  const headers = {"Content-Type": "application/json"};
+  const token = sessionStorage.getItem("sqlgateway.token");
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const init = {method, headers};
   if (body !== undefined) init.body = JSON.stringify(body);
   const resp = await fetch(path, init);
   let json = null;
   try { json = await resp.json(); } catch (e) { json = null; }
+  if (resp.status === 401) $("auth").hidden = false;
   if (!resp.ok) throw new ApiError(resp.status, json && json.errors);
   return json;
+}
+
+async function saveToken() {
+  sessionStorage.setItem("sqlgateway.token", $("token").value.trim());
+  $("auth").hidden = true;
+  clearError();
+  await start();
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -410,6 +421,7 @@ function bind() {
   $("page-size").addEventListener("change", () => { state.page = 0; renderPage(); });
   $("config-filter").addEventListener("input", renderConfig);
   $("config-refresh").addEventListener("click", loadConfig);
+  $("token-save").addEventListener("click", saveToken);
   setInterval(() => {
     if (state.session) api("POST", `${API}/sessions/${state.session}/heartbeat`).catch(() => {});
   }, HEARTBEAT_MS);
@@ -417,7 +429,6 @@ function bind() {
 }
 
 async function start() {
-  bind();
   try {
     await ensureSession();
     await loadConfig();
@@ -428,4 +439,5 @@ async function start() {
   }
 }
 
+bind();
 start();
