@@ -11,29 +11,35 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import threading
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from sqlgateway.config import DUCKDB_DATABASE, PAGE_MAX_ROWS, Settings
 from sqlgateway.engine.base import Engine, EngineSession, StatementResult
-from sqlgateway.engine.duckdb import statements
+from sqlgateway.engine.duckdb import statements, types
 from sqlgateway.engine.duckdb.failures import execution_error
-from sqlgateway.engine.duckdb.session_config import SessionConfig
+from sqlgateway.engine.duckdb.jobs import JobRegistry
+from sqlgateway.engine.duckdb.metastore import Key, MetaStore, TableMeta
+from sqlgateway.engine.duckdb.names import q, validation
+from sqlgateway.engine.duckdb.sandbox import apply_sandbox, check_path
+from sqlgateway.engine.duckdb.session_config import SessionConfig, system_zone
 from sqlgateway.errors import UNSUPPORTED_OPERATION, ExecutionError
-from sqlgateway.model import OperationHandle, SessionHandle
+from sqlgateway.model import LogicalType, OperationHandle, SessionHandle
 from sqlgateway.sql.classifier import CONFIGURE_KINDS, CONFIGURE_UNSUPPORTED, classify, is_ctas
 from sqlgateway.sql.splitter import split_statements
 
 DEFAULT_CATALOG = "default_catalog"
 DEFAULT_DATABASE = "default_database"
+T = TypeVar("T")
 
 
 def quote_ident(name: str) -> str:
     """A DuckDB double-quoted identifier."""
-    return '"' + name.replace('"', '""') + '"'
+    return q(name)
 
 
 def quote_literal(text: str) -> str:
@@ -49,22 +55,72 @@ class DuckDBEngine(Engine):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.batch_rows = max(1, min(int(settings.get(PAGE_MAX_ROWS)), 5000))
+        self.duckdb_version = duckdb.__version__
         self._lock = threading.Lock()
+        self._flink_catalogs = {DEFAULT_CATALOG.lower()}
+        self.meta = MetaStore()
+        self.jobs = JobRegistry()
+        self.default_zone = SessionConfig(settings.flink_config).time_zone()
         self._con = duckdb.connect(":memory:")
         path = str(settings.get(DUCKDB_DATABASE) or ":memory:")
         if path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self._con.execute(f"ATTACH {quote_literal(path)} AS {quote_ident(DEFAULT_CATALOG)}")
-        self._con.execute(
-            f"CREATE SCHEMA IF NOT EXISTS {quote_ident(DEFAULT_CATALOG)}."
-            f"{quote_ident(DEFAULT_DATABASE)}"
-        )
-        self.jobs = statements.JobRegistry()
+        self._con.execute(f"ATTACH {quote_literal(path)} AS {q(DEFAULT_CATALOG)}")
+        self._con.execute(f"CREATE SCHEMA IF NOT EXISTS {q(DEFAULT_CATALOG)}.{q(DEFAULT_DATABASE)}")
+        self._con.execute("SET GLOBAL integer_division = true")
+        self._con.execute(f"SET GLOBAL TimeZone = {quote_literal(self.default_zone)}")
+        self.meta.load(self._con, DEFAULT_CATALOG)
+        self.sandboxed = apply_sandbox(self._con, settings)
 
     def cursor(self) -> Any:
         """A fresh DuckDB cursor (its own connection to the shared database)."""
         with self._lock:
             return self._con.cursor()
+
+    def is_flink_catalog(self, name: str) -> bool:
+        """Catalogs created as Flink in-memory catalogs (their ``main`` schema is hidden)."""
+        return name.lower() in self._flink_catalogs
+
+    def attach_catalog(self, name: str, options: Mapping[str, str]) -> None:
+        """CREATE CATALOG: ``generic_in_memory`` or ``duckdb`` (a database file)."""
+        kind = options.get("type")
+        if kind is None:
+            raise validation(
+                "Catalog options do not contain an option key 'type' for discovering a catalog."
+            )
+        cur = self.cursor()
+        try:
+            if kind == "generic_in_memory":
+                cur.execute(f"ATTACH ':memory:' AS {q(name)}")
+                default_db = options.get("default-database", DEFAULT_DATABASE)
+                cur.execute(f"CREATE SCHEMA {q(name)}.{q(default_db)}")
+                self._flink_catalogs.add(name.lower())
+            elif kind == "duckdb":
+                file = options.get("path")
+                if not file:
+                    raise validation("Missing required options are:\n\npath")
+                check_path(file, self.settings)
+                cur.execute(f"ATTACH {quote_literal(file)} AS {q(name)}")
+                self.meta.load(cur, name)
+            else:
+                raise validation(
+                    f"Could not find any factory for identifier '{kind}' that implements "
+                    "'org.apache.flink.table.factories.CatalogFactory' in the classpath.\n\n"
+                    "Available factory identifiers are:\n\nduckdb\ngeneric_in_memory"
+                )
+        except duckdb.Error as exc:
+            raise execution_error(exc) from None
+        finally:
+            cur.close()
+
+    def detach_catalog(self, name: str) -> None:
+        cur = self.cursor()
+        try:
+            cur.execute(f"DETACH {q(name)}")
+        finally:
+            cur.close()
+        self.meta.forget(name)
+        self._flink_catalogs.discard(name.lower())
 
     def open_session(
         self, handle: SessionHandle, session_name: str | None, properties: Mapping[str, str]
@@ -86,7 +142,7 @@ class DuckDBEngine(Engine):
 
 
 class DuckDBSession(EngineSession):
-    """A client session: configuration, catalog position, running cursors, statement set."""
+    """A client session: configuration, catalog position, temporary objects, running cursors."""
 
     def __init__(
         self, engine: DuckDBEngine, handle: SessionHandle, name: str | None, config: SessionConfig
@@ -98,6 +154,8 @@ class DuckDBSession(EngineSession):
         self.catalog = DEFAULT_CATALOG
         self.database = DEFAULT_DATABASE
         self.statement_set: list[str] | None = None
+        self.temporary: dict[Key, TableMeta] = {}
+        self._temp_schema: str | None = None
         self._active: dict[OperationHandle, Any] = {}
         self._active_lock = threading.Lock()
         self._closed = False
@@ -108,13 +166,68 @@ class DuckDBSession(EngineSession):
         """A cursor positioned at the session's catalog/database, in its time zone."""
         cur = self.engine.cursor()
         try:
-            cur.execute(f"USE {quote_ident(self.catalog)}.{quote_ident(self.database)}")
+            cur.execute(f"USE {q(self.catalog)}.{q(self.database)}")
             zone = self.config.time_zone(overrides)
-            cur.execute(f"SET TimeZone = {quote_literal(zone)}")
+            if zone != self.engine.default_zone:
+                cur.execute(f"SET TimeZone = {quote_literal(zone)}")
         except Exception:
             cur.close()
             raise
         return cur
+
+    def with_cursor(
+        self,
+        work: Callable[[Any], T],
+        handle: OperationHandle | None = None,
+        overrides: Mapping[str, str] | None = None,
+    ) -> T:
+        """Run ``work(cursor)`` on a fresh cursor (cancellable through ``handle``)."""
+        cur = self.new_cursor(overrides)
+        if handle is not None:
+            self.track(handle, cur)
+        try:
+            return work(cur)
+        except duckdb.Error as exc:
+            raise execution_error(exc) from None
+        finally:
+            if handle is not None:
+                self.untrack(handle)
+            cur.close()
+
+    def fetch(self, sql: str, params: list[Any] | None = None) -> list[Any]:
+        """All rows of a (metadata) query."""
+        return self.with_cursor(lambda cur: list(cur.execute(sql, params or []).fetchall()))
+
+    def execute_sql(
+        self, sql: str, handle: OperationHandle | None = None,
+        overrides: Mapping[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        """Run a DuckDB statement to completion."""
+        self.with_cursor(lambda cur: cur.execute(sql), handle, overrides)
+
+    def result_types(self, sql: str) -> list[tuple[str, LogicalType]]:
+        """Column names and Flink types of a DuckDB query (not executed)."""
+
+        def work(cur: Any) -> list[tuple[str, LogicalType]]:
+            rel = cur.sql(sql)
+            return [(n, types.flink_type(t)) for n, t in zip(rel.columns, rel.types, strict=True)]
+
+        return self.with_cursor(work)
+
+    def temp_schema(self) -> str:
+        """The per-session schema holding temporary tables' rows (created on first use)."""
+        if self._temp_schema is None:
+            name = f"__tmp_{self.handle.hex if hasattr(self.handle, 'hex') else uuid.uuid4().hex}"
+            self.execute_sql(f"CREATE SCHEMA IF NOT EXISTS memory.{q(name)}")
+            self._temp_schema = f"memory.{q(name)}"
+        return self._temp_schema
+
+    def drop_temp_schema(self) -> None:
+        self.temporary.clear()
+        if self._temp_schema is not None:
+            with contextlib.suppress(Exception):
+                self.execute_sql(f"DROP SCHEMA IF EXISTS {self._temp_schema} CASCADE")
+            self._temp_schema = None
 
     def track(self, handle: OperationHandle, cursor: Any) -> None:
         """Make ``cancel(handle)`` interrupt ``cursor`` until ``untrack``."""
@@ -197,4 +310,4 @@ def _single(statement: str | None, *, execute: bool) -> str:
 # Flink 2.3.0 answers ``SELECT 1; SELECT 2`` with ParserImpl's check (transcript 257).
 MULTIPLE_STATEMENTS = "only single statement supported"
 
-__all__ = ["DuckDBEngine", "DuckDBSession", "quote_ident", "quote_literal"]
+__all__ = ["DuckDBEngine", "DuckDBSession", "quote_ident", "quote_literal", "system_zone"]

@@ -1,0 +1,340 @@
+"""Flink SQL -> DuckDB SQL translation (sqlglot based).
+
+Flink SQL is parsed with a Spark-derived sqlglot dialect adjusted to Flink (1-based arrays, strict
+CAST, ``TIMESTAMP`` without time zone, ``STRING``/``BYTES``/``TIMESTAMP_LTZ``/``ROW<…>`` types,
+``MAP[…]`` constructors), rewritten where Flink and DuckDB differ, and generated as DuckDB SQL.
+Constructs that cannot be translated faithfully raise a ValidationException naming them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.spark import Spark
+from sqlglot.errors import ParseError
+from sqlglot.tokenizer_core import TokenType
+
+from sqlgateway.errors import PARSER_EXCEPTION, VALIDATION_EXCEPTION, ExecutionError
+from sqlgateway.model import LogicalType
+from sqlgateway.sql.splitter import tokenize
+
+EXPR_PREFIX = "__sqlgateway_expr_"
+
+
+class Flink(Spark):
+    """sqlglot dialect for Flink SQL (close to Spark's lexical rules: back-tick identifiers)."""
+
+    INDEX_OFFSET = 1
+    LOG_BASE_FIRST = True
+
+    class Tokenizer(Spark.Tokenizer):
+        KEYWORDS = {
+            **Spark.Tokenizer.KEYWORDS,
+            "BYTES": TokenType.VARBINARY,
+            "TIMESTAMP_LTZ": TokenType.TIMESTAMPLTZ,
+            "TIMESTAMP": TokenType.TIMESTAMP,
+            "ROW": TokenType.STRUCT,
+        }
+
+    class Parser(Spark.Parser):  # type: ignore[misc,valid-type]
+        STRICT_CAST = True
+
+
+def validation_error(message: str) -> ExecutionError:
+    return ExecutionError(f"SQL validation failed. {message}", java_class=VALIDATION_EXCEPTION)
+
+
+def parse_error(message: str) -> ExecutionError:
+    return ExecutionError(f"SQL parse failed. {message}", java_class=PARSER_EXCEPTION)
+
+
+# Flink-only syntax with no faithful DuckDB translation (yet): named in the error.
+_UNSUPPORTED_SYNTAX = [
+    (re.compile(r"\bMATCH_RECOGNIZE\b", re.I), "MATCH_RECOGNIZE"),
+    (re.compile(r"\bFOR\s+SYSTEM_TIME\s+AS\s+OF\b", re.I), "FOR SYSTEM_TIME AS OF (temporal join)"),
+    (re.compile(r"\bTABLE\s*\(\s*(TUMBLE|HOP|CUMULATE|SESSION)\b", re.I), "window TVF {0}"),
+    (re.compile(r"\b(TUMBLE|HOP|SESSION)(_START|_END|_ROWTIME|_PROCTIME)?\s*\(", re.I),
+     "group window function {0}"),
+    (re.compile(r"/\*\+"), "SQL hints /*+ ... */"),
+    (re.compile(r"\bLATERAL\s+TABLE\b", re.I), "LATERAL TABLE (table functions)"),
+]  # fmt: skip
+
+# Functions whose DuckDB namesake differs from Flink and that are not rewritten below.
+_REJECTED_FUNCTIONS = {
+    "COLLECT", "CURRENT_WATERMARK", "SOURCE_WATERMARK", "INITCAP", "TO_BASE64", "FROM_BASE64",
+    "JSON_OBJECT", "JSON_ARRAY", "JSON_OBJECTAGG", "JSON_ARRAYAGG", "JSON_QUERY", "JSON_EXISTS",
+    "JSON_STRING", "IS_JSON", "TRUNCATE", "ELEMENT", "HASH_CODE", "GROUP_ID", "GROUPING_ID",
+    "STR_TO_MAP", "DECODE", "ENCODE", "CONVERT_TZ", "TO_TIMESTAMP_LTZ", "BIN", "HEX",
+}  # fmt: skip
+
+# Functions DuckDB has with Flink's meaning (passed through unchanged when sqlglot does not
+# know them); anything else unknown is rejected.
+_ALLOWED_ANONYMOUS = {
+    "CARDINALITY", "LTRIM", "RTRIM", "MD5", "SHA1", "SHA256", "CHR", "ASCII", "UUID", "PI",
+    "DEGREES", "RADIANS", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "COT", "SINH",
+    "COSH", "TANH", "E", "LOG2", "LOG10", "LN", "EXP", "SQRT", "CBRT", "POWER", "SIGN", "ABS",
+    "REVERSE", "REPEAT", "LPAD", "RPAD", "LEFT", "RIGHT", "TRANSLATE", "REGEXP", "NOW",
+    "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_POSITION", "ARRAY_REVERSE", "ARRAY_SLICE",
+    "ARRAY_SORT", "ARRAY_CONCAT", "MAP_KEYS", "MAP_VALUES", "DATE_TRUNC",
+    "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LEAD", "LAG",
+    "FIRST_VALUE", "LAST_VALUE", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP",
+    "COALESCE", "NULLIF", "IFNULL", "RAND", "RAND_INTEGER", "LOCALTIMESTAMP", "LOCALTIME",
+}  # fmt: skip
+
+
+@dataclass
+class Translation:
+    """A translated query: DuckDB SQL plus what the engine needs to know about it."""
+
+    sql: str
+    tables: list[tuple[str, ...]] = field(default_factory=list)
+    tree: exp.Expr | None = None
+
+
+TableResolver = Callable[[tuple[str, ...]], str | None]
+
+
+def preprocess(sql: str) -> str:
+    """Token-level rewrites sqlglot cannot do: ``MAP[k, v]`` -> ``MAP(k, v)``."""
+    toks = list(tokenize(sql))
+    out: list[str] = []
+    stack: list[bool] = []
+    prev_word = ""
+    for tok in toks:
+        text = tok.text
+        if tok.kind == "other" and text == "[":
+            is_map = prev_word == "MAP"
+            stack.append(is_map)
+            text = "(" if is_map else text
+        elif tok.kind == "other" and text == "]" and stack:
+            text = ")" if stack.pop() else text
+        if tok.kind not in ("space", "comment"):
+            prev_word = tok.text.upper() if tok.kind == "word" else ""
+        out.append(text)
+    return "".join(out)
+
+
+def check_syntax(sql: str) -> None:
+    """Reject Flink-only constructs by name before translating."""
+    code = "".join(" " if t.kind in ("comment", "string") else t.text for t in tokenize(sql))
+    if "/*+" in sql and re.search(r"/\*\+", sql):
+        raise validation_error("SQL hints /*+ ... */ are not supported on the duckdb engine.")
+    for pattern, name in _UNSUPPORTED_SYNTAX:
+        m = pattern.search(code)
+        if m:
+            what = name.format(*(g.upper() for g in m.groups() if g)) if m.groups() else name
+            raise validation_error(f"{what} is not supported on the duckdb engine.")
+
+
+def parse(sql: str) -> exp.Expr:
+    """Parse Flink SQL text (one statement) into a sqlglot tree."""
+    check_syntax(sql)
+    try:
+        tree = sqlglot.parse_one(preprocess(sql), read=Flink)
+    except ParseError as exc:
+        first = exc.errors[0] if exc.errors else {}
+        desc = first.get("description", str(exc))
+        line, col = first.get("line"), first.get("col")
+        where = f" at line {line}, column {col}" if line else ""
+        raise parse_error(f"{desc}{where}.") from None
+    if tree is None:
+        raise parse_error("Empty statement.")
+    return tree
+
+
+def translate_query(sql: str, resolve: TableResolver | None = None) -> Translation:
+    """DuckDB SQL for a Flink query (SELECT/VALUES/WITH …)."""
+    tree = parse(sql)
+    return translate_tree(tree, resolve)
+
+
+def translate_tree(tree: exp.Expr, resolve: TableResolver | None = None) -> Translation:
+    tables = _resolve_tables(tree, resolve)
+    tree = tree.transform(_rewrite)
+    _name_expressions(tree)
+    return Translation(tree.sql(dialect="duckdb"), tables, tree)
+
+
+def _resolve_tables(tree: exp.Expr, resolve: TableResolver | None) -> list[tuple[str, ...]]:
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    found: list[tuple[str, ...]] = []
+    for table in list(tree.find_all(exp.Table)):
+        if not table.name or isinstance(table.this, exp.Anonymous | exp.Func):
+            continue
+        parts = tuple(p for p in (table.catalog, table.db, table.name) if p)
+        if len(parts) == 1 and parts[0].lower() in ctes:
+            continue
+        found.append(parts)
+        if resolve is not None:
+            physical = resolve(parts)
+            if physical is not None:
+                _replace_table(table, physical)
+    return found
+
+
+def _replace_table(table: exp.Table, physical: str) -> None:
+    """Point ``table`` at a DuckDB name or a ``(subquery)``, keeping the visible alias."""
+    alias = table.args.get("alias")
+    if alias is None or not alias.this:
+        columns = alias.columns if alias is not None else []
+        alias = exp.TableAlias(this=exp.to_identifier(table.name), columns=columns)
+    if physical.startswith("("):
+        inner = sqlglot.parse_one(physical[1:-1], read="duckdb")
+        table.replace(exp.Subquery(this=inner, alias=alias.copy()))
+    else:
+        raw = exp.to_table(physical, dialect="duckdb")
+        raw.set("alias", alias.copy())
+        table.replace(raw)
+
+
+def translate_expression(text: str) -> str:
+    """DuckDB SQL of one Flink scalar expression (computed columns)."""
+    tree = parse(f"SELECT {text}")
+    assert isinstance(tree, exp.Select)
+    node = tree.expressions[0].transform(_rewrite)
+    return str(node.sql(dialect="duckdb"))
+
+
+def _rewrite(node: exp.Expr) -> exp.Expr:  # noqa: C901 - a rewrite switch
+    if isinstance(node, exp.Anonymous):
+        return _anonymous(node)
+    if isinstance(node, exp.Column) and not node.table and node.name.upper() in (
+        "LOCALTIMESTAMP", "LOCALTIME",
+    ) and not node.this.quoted:  # fmt: skip
+        fn = "current_localtimestamp" if node.name.upper() == "LOCALTIMESTAMP" else "current_time"
+        return exp.Anonymous(this=fn, expressions=[])
+    if isinstance(node, exp.CurrentDatabase):
+        return exp.Anonymous(this="current_schema", expressions=[])
+    if (
+        isinstance(node, exp.Column)
+        and not node.table
+        and node.name.upper() == "CURRENT_CATALOG"
+        and not node.this.quoted
+    ):
+        return exp.Anonymous(this="current_database", expressions=[])
+    if isinstance(node, exp.DateDiff | exp.TimestampDiff):
+        unit = exp.Literal.string(str(node.unit.name if node.unit else "DAY").lower())
+        return exp.Anonymous(this="date_sub", expressions=[unit, node.expression, node.this])
+    if isinstance(node, exp.DayOfWeek):
+        return exp.Add(this=node, expression=exp.Literal.number(1))
+    if isinstance(node, exp.Greatest | exp.Least):
+        args = [node.this, *node.expressions]
+        any_null = exp.or_(*[exp.Is(this=a.copy(), expression=exp.Null()) for a in args])
+        return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=node)
+    if isinstance(node, exp.Avg) and not isinstance(node.parent, exp.Window):
+        return _flink_avg(node)
+    if isinstance(node, exp.Struct):
+        return _named_row(node)
+    return node
+
+
+def _anonymous(node: exp.Anonymous) -> exp.Expr:
+    name = str(node.this).upper()
+    args = node.expressions
+    if isinstance(node.parent, exp.Table):
+        return node  # a DuckDB table function in FROM (range, …): an extension
+    if name in ("CURRENT_DATABASE", "CURRENT_CATALOG") and not args:
+        duck = "current_schema" if name == "CURRENT_DATABASE" else "current_database"
+        return exp.Anonymous(this=duck, expressions=[])
+    if name == "PROCTIME" and not args:
+        return exp.Anonymous(this="now", expressions=[])
+    if name == "ROW":
+        return _named_row(exp.Struct(expressions=list(args)))
+    if name == "SPLIT_INDEX" and len(args) == 3:
+        split = exp.Anonymous(this="string_split", expressions=[args[0], args[1]])
+        index = exp.Add(this=args[2], expression=exp.Literal.number(1))
+        return exp.Bracket(this=split, expressions=[index])
+    if name == "TIMESTAMPDIFF" and len(args) == 3:
+        unit = exp.Literal.string(args[0].name.lower())
+        return exp.Anonymous(this="date_sub", expressions=[unit, args[1], args[2]])
+    if name in _REJECTED_FUNCTIONS or name not in _ALLOWED_ANONYMOUS:
+        raise validation_error(
+            f"No match found for function signature {name}(...): not supported on the "
+            "duckdb engine."
+        )
+    return node
+
+
+def _flink_avg(node: exp.Avg) -> exp.Expr:
+    """Flink's AVG keeps the argument type (AVG of INTs is an INT): SUM / COUNT with integer
+    division (the cursor sets ``integer_division``)."""
+    arg = node.this
+    total = exp.Sum(this=arg.copy())
+    count = exp.Count(this=arg.copy())
+    nonzero = exp.Nullif(this=count, expression=exp.Literal.number(0))
+    return exp.Paren(this=exp.Div(this=total, expression=nonzero))
+
+
+def _named_row(node: exp.Struct) -> exp.Expr:
+    """``ROW(1, 'a')`` has fields ``EXPR$0``, ``EXPR$1`` in Flink."""
+    items = []
+    for i, e in enumerate(node.expressions):
+        if isinstance(e, exp.PropertyEQ | exp.Slice | exp.Alias):
+            return node
+        items.append(exp.PropertyEQ(this=exp.to_identifier(f"EXPR${i}"), expression=e))
+    return exp.Struct(expressions=items)
+
+
+def _name_expressions(tree: exp.Expr) -> None:
+    """Unnamed select items get a marker alias, renamed to ``EXPR$<position>`` afterwards."""
+    select = tree if isinstance(tree, exp.Select) else None
+    if select is None and isinstance(tree, exp.Subquery | exp.Union):
+        return
+    if select is None:
+        return
+    for i, item in enumerate(select.expressions):
+        if isinstance(item, exp.Alias | exp.Column | exp.Star) or item.find(exp.Star):
+            continue
+        if isinstance(item, exp.Dot):
+            continue
+        item.replace(exp.alias_(item.copy(), f"{EXPR_PREFIX}{i}", quoted=True))
+
+
+def final_column_names(names: list[str], tree: exp.Expr | None = None) -> list[str]:
+    """Replace marker aliases with Flink's ``EXPR$<position>`` (all columns of a VALUES)."""
+    if isinstance(tree, exp.Values):
+        return [f"EXPR${i}" for i in range(len(names))]
+    return [f"EXPR${i}" if n.startswith(EXPR_PREFIX) else n for i, n in enumerate(names)]
+
+
+def literal_types(tree: exp.Expr | None) -> dict[int, LogicalType]:
+    """Flink's types of top-level literal select items (``1`` -> INT NOT NULL, ``'abc'`` ->
+    CHAR(3) NOT NULL), by position; empty when positions are not known (``*``)."""
+    if not isinstance(tree, exp.Select) or any(e.find(exp.Star) for e in tree.expressions):
+        return {}
+    out: dict[int, LogicalType] = {}
+    for i, item in enumerate(tree.expressions):
+        node = item.this if isinstance(item, exp.Alias) else item
+        t = _literal_type(node)
+        if t is not None:
+            out[i] = t
+    return out
+
+
+def _literal_type(node: exp.Expr) -> LogicalType | None:
+    negative = isinstance(node, exp.Neg)
+    if negative:
+        node = node.this
+    if isinstance(node, exp.Boolean):
+        return LogicalType("BOOLEAN", False)
+    if not isinstance(node, exp.Literal):
+        return None
+    text = node.this
+    if node.is_string:
+        return LogicalType("CHAR", False, length=len(text)) if text else None
+    if re.fullmatch(r"\d+", text):
+        value = -int(text) if negative else int(text)
+        if -(2**31) <= value < 2**31:
+            return LogicalType("INTEGER", False)
+        if -(2**63) <= value < 2**63:
+            return LogicalType("BIGINT", False)
+        return None
+    m = re.fullmatch(r"(\d*)\.(\d+)", text)
+    if m:
+        digits = len(m.group(1).lstrip("0")) + len(m.group(2))
+        return LogicalType("DECIMAL", False, precision=max(digits, 1), scale=len(m.group(2)))
+    return None

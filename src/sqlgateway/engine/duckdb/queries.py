@@ -1,0 +1,230 @@
+"""Queries (SELECT / VALUES / WITH …): Flink SQL translated to DuckDB and streamed lazily.
+
+Bounded queries run on their own cursor and stream Arrow batches (rows.ArrowRowSource).
+Queries over unbounded sources (datagen without a row limit) run as micro-batches paced by the
+source's ``rows-per-second`` (StreamingRowSource); only stateless queries are allowed there.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from sqlgateway.engine.base import RowBatch, RowSource, StatementResult
+from sqlgateway.engine.duckdb import dialect, types
+from sqlgateway.engine.duckdb.batch import ArrowRowBatch
+from sqlgateway.engine.duckdb.failures import is_runtime, retrieval_error
+from sqlgateway.engine.duckdb.metastore import TableMeta
+from sqlgateway.engine.duckdb.rows import ArrowRowSource
+from sqlgateway.engine.duckdb.schema import Resolver
+from sqlgateway.errors import PARSER_EXCEPTION, ExecutionError
+from sqlgateway.model import Column, LogicalType, OperationHandle, ResultKind
+
+if TYPE_CHECKING:
+    from sqlgateway.engine.duckdb.engine import DuckDBSession
+
+
+def translate(
+    session: DuckDBSession, text: str, stream_rows: int = 0
+) -> tuple[dialect.Translation, Resolver]:
+    """Translate a Flink query; falls back to the text itself when sqlglot cannot parse it
+    (DuckDB then parses it, and reports the syntax error if it is not DuckDB SQL either)."""
+    resolver = Resolver(session, stream_rows=stream_rows)
+    try:
+        return dialect.translate_query(text, resolver), resolver
+    except ExecutionError as exc:
+        if exc.java_class != PARSER_EXCEPTION:
+            raise
+        return dialect.Translation(text), resolver
+
+
+def columns_of(tr: dialect.Translation, rel: Any) -> list[Column]:
+    """Flink result columns: EXPR$n names, literal types, DuckDB types otherwise."""
+    names = dialect.final_column_names(list(rel.columns), tr.tree)
+    literals = dialect.literal_types(tr.tree)
+    return [
+        Column(n, literals.get(i) or types.flink_type(t))
+        for i, (n, t) in enumerate(zip(names, rel.types, strict=True))
+    ]
+
+
+def exportable(rel: Any) -> Any:
+    proj = types.export_projection(list(rel.columns), list(rel.types))
+    return rel.project(", ".join(proj)) if proj else rel
+
+
+def run_query(
+    session: DuckDBSession, handle: OperationHandle, text: str, overrides: dict[str, str]
+) -> StatementResult:
+    tr, resolver = translate(session, text)
+    if resolver.unbounded:
+        return _streaming(session, text, overrides, resolver.unbounded)
+    cur = session.new_cursor(overrides)
+    session.track(handle, cur)
+    try:
+        rel = cur.sql(tr.sql)
+        if rel is None:
+            raise ExecutionError("The statement is not a query.", java_class=PARSER_EXCEPTION)
+        columns = columns_of(tr, rel)
+        zone = session.config.time_zone(overrides)
+        col_types = [c.type for c in columns]
+
+        def make(batch: pa.RecordBatch) -> RowBatch:
+            return ArrowRowBatch(batch, col_types, zone)
+
+        source = open_source(cur, exportable(rel), make, session.engine.batch_rows)
+    except BaseException:
+        session.untrack(handle)
+        cur.close()
+        raise
+    session.untrack(handle)
+    job_id = uuid.uuid4().hex
+    return StatementResult(columns, ResultKind.SUCCESS_WITH_CONTENT, source, True, job_id)
+
+
+def open_source(cur: Any, rel: Any, make_batch: Any, batch_rows: int) -> ArrowRowSource:
+    """Start the query and read its first batch; runtime failures surface on the first fetch
+    (as in Flink, where the job fails after the operation FINISHED)."""
+    try:
+        reader = rel.to_arrow_reader(batch_rows)
+        try:
+            first = reader.read_next_batch()
+        except StopIteration:
+            return ArrowRowSource(cur, None, None, make_batch)
+    except duckdb.Error as exc:
+        if is_runtime(exc):
+            return ArrowRowSource(cur, None, None, make_batch, failure=exc)
+        raise
+    return ArrowRowSource(cur, reader, first, make_batch)
+
+
+# ---- streaming (unbounded sources) ------------------------------------------------------------
+
+_STATEFUL = (exp.AggFunc, exp.Group, exp.Order, exp.Distinct, exp.Window, exp.Join)
+
+
+def _check_stateless(tr: dialect.Translation) -> None:
+    tree = tr.tree
+    if tree is None:
+        raise dialect.validation_error("Queries on unbounded sources must be Flink SQL.")
+    for node in tree.walk():
+        if isinstance(node, _STATEFUL):
+            what = type(node).__name__.upper()
+            raise dialect.validation_error(
+                f"{what} on an unbounded source needs Flink's streaming runtime (changelog "
+                "results) and is not supported on the duckdb engine; bound the source with "
+                "'number-of-rows'."
+            )
+
+
+def _streaming(
+    session: DuckDBSession, text: str, overrides: dict[str, str], metas: list[TableMeta]
+) -> StatementResult:
+    tr, _ = translate(session, text, 0)
+    _check_stateless(tr)
+    limit = tr.tree.args.get("limit") if tr.tree is not None else None
+    cur = session.new_cursor(overrides)
+    try:
+        rel = cur.sql(tr.sql)
+        columns = columns_of(tr, rel)
+    except BaseException:
+        cur.close()
+        raise
+    rate = min(float(m.options.get("rows-per-second", "10000")) for m in metas)
+    max_rows = None
+    if isinstance(limit, exp.Limit) and limit.expression.is_int:
+        max_rows = int(limit.expression.name)
+    zone = session.config.time_zone(overrides)
+    source = StreamingRowSource(session, text, cur, columns, rate, max_rows, zone)
+    job_id = uuid.uuid4().hex
+    session.engine.jobs.add_stream(job_id, overrides.get("pipeline.name", "collect"), source)
+    return StatementResult(columns, ResultKind.SUCCESS_WITH_CONTENT, source, True, job_id)
+
+
+class StreamingRowSource(RowSource):
+    """Micro-batches of an unbounded query, paced at ``rate`` source rows per second."""
+
+    def __init__(
+        self, session: DuckDBSession, text: str, cursor: Any, columns: list[Column],
+        rate: float, limit: int | None, zone: str,
+    ) -> None:  # fmt: skip
+        self._session = session
+        self._text = text
+        self._cursor = cursor
+        self._types: list[LogicalType] = [c.type for c in columns]
+        self._rate = max(rate, 0.001)
+        self._limit = limit
+        self._zone = zone
+        self._start = time.monotonic()
+        self._pulled = 0
+        self._emitted = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    @property
+    def running(self) -> bool:
+        return not self._stop.is_set()
+
+    def next_batch(self, max_rows: int, wait: float = 0.0) -> RowBatch | None:
+        with self._lock:
+            if self._stop.is_set():
+                return None
+            due = int((time.monotonic() - self._start) * self._rate) - self._pulled
+            if due <= 0 and wait > 0:
+                elapsed = time.monotonic() - self._start
+                pause = min(wait, (self._pulled + 1 - elapsed * self._rate) / self._rate)
+                self._stop.wait(max(0.0, pause))
+                due = int((time.monotonic() - self._start) * self._rate) - self._pulled
+            n = max(0, min(due, max_rows, 5000))
+            if self._limit is not None:
+                n = min(n, self._limit - self._emitted)
+            batch = self._pull(n) if n > 0 else None
+            if self._limit is not None and self._emitted >= self._limit:
+                self.close()
+            if batch is None:
+                return _EmptyBatch() if not self._stop.is_set() else None
+            return ArrowRowBatch(batch, self._types, self._zone)
+
+    def _pull(self, n: int) -> pa.RecordBatch | None:
+        tr, _ = translate(self._session, self._text, n)
+        try:
+            rel = exportable(self._cursor.sql(tr.sql))
+            table = rel.to_arrow_table()
+        except duckdb.Error as exc:
+            if self._stop.is_set():
+                return None
+            self.close()
+            raise retrieval_error(exc)  # noqa: B904 - the cause is set inside
+        self._pulled += n
+        if table.num_rows == 0:
+            return None
+        if self._limit is not None:
+            table = table.slice(0, self._limit - self._emitted)
+        self._emitted += table.num_rows
+        return table.combine_chunks().to_batches()[0]
+
+    def close(self) -> None:
+        self._stop.set()
+        cursor, self._cursor = self._cursor, None
+        if cursor is not None:
+            try:
+                cursor.interrupt()
+                cursor.close()
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+
+
+class _EmptyBatch:
+    """No row available yet (streaming)."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def encode(self, row_format: Any) -> bytes:
+        return b""
