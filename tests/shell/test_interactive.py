@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,24 @@ def test_table_result_mode_shows_a_live_materialized_table(term: Term) -> None:
     term.expect(r"\| x \| y \|\n\+---\+---\+\n\| 1 \| a \|\n\| 2 \| b \|")
     term.expect(r"2 rows in set, materialized from 2 changes")
     term.prompt()
+
+
+def test_expired_session_is_replaced(
+    gateway_factory: Callable[..., RunningGateway], tmp_path: Path
+) -> None:
+    short = gateway_factory(
+        {"sql-gateway.session.idle-timeout": "1 s", "sql-gateway.session.check-interval": "1 s"}
+    )
+    term = Term(["--endpoint", short.url], tmp_path)
+    try:
+        term.prompt()
+        time.sleep(3)
+        term.line("SELECT 1 AS a;")
+        term.expect(r"does not exist")
+        term.expect(r"\[WARNING\] The session no longer existed; opened a new session")
+        term.prompt()
+        term.line("SELECT 'again' AS a;")
+        term.expect(r"\|\s+again \|")
+        term.prompt()
+    finally:
+        term.close()

@@ -157,3 +157,22 @@ def test_credentials_are_sent(
     assert ok.returncode == 0, ok.stderr
     bad = run_sql(*base, "--user", "bob", "--password", "wrong", home=tmp_path)
     assert bad.returncode == 1 and "HTTP 401" in bad.stderr
+
+
+def test_echo_and_quit_in_a_script(gateway: RunningGateway, tmp_path: Path) -> None:
+    script = "SET 'a.b' = 'c';\nQUIT;\nSELECT * FROM no_such_table;\n"
+    done = run_sql("--endpoint", gateway.url, "--echo", stdin=script, home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Flink SQL> SET 'a.b' = 'c';",
+        "[INFO] Execute statement succeeded.",
+        "Flink SQL> QUIT;",
+    ]
+
+
+def test_init_file_runs_first(gateway: RunningGateway, tmp_path: Path) -> None:
+    init = tmp_path / "init.sql"
+    init.write_text("SET 'execution.runtime-mode' = 'batch';\n")
+    done = run_sql("--endpoint", gateway.url, "-i", str(init), "-e", "SELECT 3 AS n", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 row in set" in done.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from sqlgateway.client import ApiVersion, GatewayClient, GatewayClientError
 from .commands import HELP_TEXT, Command, parse_command
 from .console import Console
 from .options import Options, parse_options
-from .runner import StatementRunner, describe_error
+from .runner import StatementRunner, describe_error, session_gone
 from .settings import DisplaySettings
 from .splitter import statements_of, strip_comments
 
@@ -26,11 +27,21 @@ _CONFIG_WORDS = ("SET", "RESET")
 class Shell:
     """One connected session: runs statements and client commands, tracks display settings."""
 
-    def __init__(self, client: GatewayClient, session: str, console: Console, verbose: bool):
+    def __init__(
+        self,
+        client: GatewayClient,
+        session: str,
+        console: Console,
+        verbose: bool = False,
+        reopen: Callable[[], str] | None = None,
+        echo: bool = False,
+    ) -> None:
         self.client = client
         self.session = session
         self.console = console
         self.verbose = verbose
+        self.reopen = reopen
+        self.echo = echo
         self.runner = StatementRunner(client, session, console)
         self.settings = DisplaySettings(verbose=verbose)
         self.quit = False
@@ -44,6 +55,8 @@ class Shell:
     def run_text(self, text: str) -> bool:
         """Run every statement of ``text``; stop at the first failure; True if all succeeded."""
         for statement in statements_of(text):
+            if self.echo:
+                self.console.line(f"Flink SQL> {statement}")
             if not self.run_statement(statement):
                 return False
             if self.quit:
@@ -63,8 +76,25 @@ class Shell:
             ok = self.runner.run(statement, self.settings)
             if ok and _first_word(statement) in _CONFIG_WORDS:
                 self.refresh_settings()
+            if not ok and session_gone(self.runner.last_error, self.session):
+                self._reconnect()
             return ok
         return True
+
+    def _reconnect(self) -> None:
+        """The session vanished (idle timeout, gateway restart): open a fresh one."""
+        if self.reopen is None:
+            return
+        try:
+            self.session = self.runner.session = self.reopen()
+        except GatewayClientError as exc:
+            self.console.error(f"[ERROR] Could not open a new session: {describe_error(exc)}")
+            return
+        self.refresh_settings()
+        self.console.error(
+            f"[WARNING] The session no longer existed; opened a new session {self.session} "
+            "(session state such as SET values and temporary objects is lost)."
+        )
 
     def interactive(self, read: Callable[[], str]) -> int:
         """The read-eval-print loop; returns the exit code (0)."""
@@ -98,7 +128,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = parse_options(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
-    return run(options)
+    try:
+        return run(options)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader of our output went away (e.g. `| head`): exit quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def run(options: Options) -> int:
@@ -112,11 +150,19 @@ def run(options: Options) -> int:
         session = _open(client, options, console)
         if session is None:
             return 1
+        shell = Shell(
+            client,
+            session,
+            console,
+            options.verbose,
+            reopen=lambda: client.open_session(options.properties, options.session_name),
+            echo=options.echo,
+        )
         try:
-            return _run_session(Shell(client, session, console, options.verbose), options)
+            return _run_session(shell, options)
         finally:
             with contextlib.suppress(GatewayClientError):
-                client.close_session(session)
+                client.close_session(shell.session)
     finally:
         client.close()
 

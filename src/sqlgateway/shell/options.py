@@ -32,6 +32,7 @@ class Options:
     history_file: str | None = None
     spinner: bool | None = None
     verbose: bool = False
+    echo: bool = False
 
 
 def _property(text: str) -> tuple[str, str]:
@@ -90,6 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--verbose", action="store_true", help="print full server stack traces on errors"
     )
+    parser.add_argument(
+        "--echo", action="store_true", help="print each statement before its result (-e/-f)"
+    )
 
 
 def parse_options(argv: Sequence[str]) -> Options:
@@ -113,4 +117,5 @@ def options_from_namespace(ns: argparse.Namespace) -> Options:
         history_file=ns.history_file,
         spinner=False if ns.no_spinner else None,
         verbose=ns.verbose,
+        echo=ns.echo,
     )

@@ -50,6 +50,7 @@ class StatementRunner:
         self.session = session
         self.console = console
         self.poll = poll or PollPolicy(initial=0.05, maximum=0.2)
+        self.last_error: GatewayClientError | None = None
 
     def run(self, statement: str, settings: DisplaySettings) -> bool:
         """Run ``statement``; print results or the error; True on success.
@@ -58,6 +59,7 @@ class StatementRunner:
         returns False without propagating.
         """
         job = _Job()
+        self.last_error = None
         view = ResultView(self.console, settings)
         started = time.monotonic()
         worker = threading.Thread(target=self._work, args=(statement, job), daemon=True)
@@ -84,12 +86,13 @@ class StatementRunner:
                 return True
             else:
                 assert isinstance(payload, GatewayClientError)
+                self.last_error = payload
                 self.report(payload, settings.verbose)
                 return False
 
     def _tick(self, view: ResultView, started: float) -> None:
         elapsed = time.monotonic() - started
-        if view.changelog is not None or view.live is not None:
+        if view.is_query:
             text = f"{view.received} rows received, {elapsed:.1f}s (Ctrl-C to stop)"
         else:
             text = f"running {elapsed:.1f}s (Ctrl-C to cancel)"
@@ -147,6 +150,13 @@ class StatementRunner:
             self.console.error(f"{ERROR_HEAD}\n{detail}")
         else:
             self.console.error(f"[ERROR] {describe_error(exc, verbose)}")
+
+
+def session_gone(exc: GatewayClientError | None, session: str) -> bool:
+    """True when ``exc`` says that ``session`` does not exist (expired, gateway restarted)."""
+    if not isinstance(exc, GatewayHTTPError):
+        return False
+    return f"Session '{session}' does not exist" in exc.full_text
 
 
 def describe_error(exc: GatewayClientError, verbose: bool = False) -> str:
