@@ -115,6 +115,7 @@ def middleware(settings: Settings, service: GatewayService) -> list[Callable[[AS
     for module, fn in (
         ("sqlgateway.rest.metrics", "middleware"),
         ("sqlgateway.rest.auth", "middleware"),
+        ("sqlgateway.rest.accesslog", "middleware"),  # outermost: logs every request (web)
     ):
         try:
             mod = __import__(module, fromlist=[fn])
@@ -182,7 +183,13 @@ def serve(settings: Settings, **uvicorn_overrides: Any) -> int:
         threading.Thread(target=_hard_stop_after, args=(settings,), daemon=True).start()
         gateway.service.close()
     gateway.sock.close()
-    return 0
+    log.info("gateway stopped")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Native engine threads (DuckDB, the JVM) may still be unwinding interrupted statements;
+    # leaving without running interpreter teardown avoids aborts in their destructors.
+    os._exit(0)
 
 
 def _hard_stop_after(settings: Settings) -> None:
