@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import textwrap
@@ -17,7 +18,9 @@ def options_help() -> str:
     for opt in sorted(config.OPTIONS, key=lambda o: o.key):
         default = "(none)" if opt.default is None else opt.default
         lines.append(f"  {opt.key}  [default: {default}]")
-        lines.extend(textwrap.wrap(opt.doc, 76, initial_indent="      ", subsequent_indent="      "))
+        lines.extend(
+            textwrap.wrap(opt.doc, 76, initial_indent="      ", subsequent_indent="      ")
+        )
     return "\n".join(lines)
 
 
@@ -31,10 +34,8 @@ def _load_optional_options() -> None:
         "sqlgateway.engine.duckdb.engine",
         "sqlgateway.engine.duckdb.sandbox",
     ):
-        try:
+        with contextlib.suppress(ImportError):
             __import__(module)
-        except ImportError:
-            pass
 
 
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,9 +51,7 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="set a configuration option (Flink style, e.g. -Dsql-gateway.endpoint.rest.port=0)",
     )  # fmt: skip
     p.add_argument("--config", "-c", metavar="FILE", help="YAML configuration file (config.yaml)")
-    p.add_argument(
-        "--log-level", default=None, help="root log level (DEBUG, INFO, WARNING, ERROR)"
-    )
+    p.add_argument("--log-level", default=None, help="root log level (DEBUG, INFO, WARNING, ERROR)")
 
 
 def _run_serve(args: argparse.Namespace) -> int:

@@ -112,11 +112,11 @@ class RowField:
 class LogicalType:
     """A Flink logical type.
 
-    ``root`` is Flink's LogicalTypeRoot name (``INTEGER``, ``VARCHAR``, ``TIMESTAMP_WITHOUT_TIME_ZONE``
-    …). Only the attributes that belong to the root are set: ``length`` for CHAR/VARCHAR/BINARY/
-    VARBINARY, ``precision``/``scale`` for DECIMAL, ``precision`` for TIME/TIMESTAMP*, ``element``
-    for ARRAY/MULTISET, ``key``/``value`` for MAP, ``fields`` for ROW, ``resolution`` and
-    ``fractional_precision`` for intervals.
+    ``root`` is Flink's LogicalTypeRoot name (``INTEGER``, ``VARCHAR``,
+    ``TIMESTAMP_WITHOUT_TIME_ZONE`` …). Only the attributes that belong to the root are set:
+    ``length`` for CHAR/VARCHAR/BINARY/VARBINARY, ``precision``/``scale`` for DECIMAL,
+    ``precision`` for TIME/TIMESTAMP*, ``element`` for ARRAY/MULTISET, ``key``/``value`` for
+    MAP, ``fields`` for ROW, ``resolution`` and ``fractional_precision`` for intervals.
     """
 
     root: str

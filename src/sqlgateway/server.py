@@ -138,9 +138,7 @@ def build(settings: Settings) -> Gateway:
         sock.close()
         raise
     service = GatewayService(settings, engine)
-    app = create_app(
-        settings, service, extension_routes(service), middleware(settings, service)
-    )
+    app = create_app(settings, service, extension_routes(service), middleware(settings, service))
     return Gateway(settings, service, app, sock)
 
 
@@ -173,6 +171,7 @@ def serve(settings: Settings, **uvicorn_overrides: Any) -> int:
     engine_name = settings.get(config.ENGINE)
     print(f"{READY_LINE} {gateway.url} (engine {engine_name}, sqlgateway {__version__})",
           flush=True)  # fmt: skip
+
     def on_signal(signum: int, frame: Any) -> None:
         log.info("signal %s: shutting down", signum)
         server.should_exit = True

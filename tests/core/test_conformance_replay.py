@@ -219,23 +219,26 @@ def test_replay_recorded_conversation(gateway: RunningGateway) -> None:
                     replay.dropped.add(rec["operationHandle"])
                 i += 1
                 continue
-            if "/result/" in path and (
-                ex["response"].get("body_json") or {}
-            ).get("resultType") == "NOT_READY":
-                group = list(fetch_group(conv, i))
-                _collect(failures, name, lambda: replay_group(replay, conv, group))
-                replay.checked += 1
-                i = group[-1] + 1
-                continue
-            if "/result/" in path and path.endswith("result/0?rowFormat=JSON") and _is_group_start(
-                conv, i
+            if (
+                "/result/" in path
+                and (ex["response"].get("body_json") or {}).get("resultType") == "NOT_READY"
             ):
                 group = list(fetch_group(conv, i))
-                _collect(failures, name, lambda: replay_group(replay, conv, group))
+                _collect(failures, name, lambda g=group: replay_group(replay, conv, g))
                 replay.checked += 1
                 i = group[-1] + 1
                 continue
-            _collect(failures, name, lambda: replay_single(replay, ex))
+            if (
+                "/result/" in path
+                and path.endswith("result/0?rowFormat=JSON")
+                and _is_group_start(conv, i)
+            ):
+                group = list(fetch_group(conv, i))
+                _collect(failures, name, lambda g=group: replay_group(replay, conv, g))
+                replay.checked += 1
+                i = group[-1] + 1
+                continue
+            _collect(failures, name, lambda e=ex: replay_single(replay, e))
             replay.checked += 1
             i += 1
         assert replay.checked > 100

@@ -107,8 +107,9 @@ def test_error_shape_every_endpoint(gateway: RunningGateway, endpoint, version) 
         if endpoint.request_body != "EmptyRequestBody":
             r = c.request(endpoint.method, path, content=b"[1,")
             assert r.status_code == 400
-            assert f"Request did not match expected format {endpoint.request_body}." in (
-                r.json()["errors"][0]
+            assert (
+                f"Request did not match expected format {endpoint.request_body}."
+                in (r.json()["errors"][0])
             )
         wrong = "PUT"
         r = c.request(wrong, path)

@@ -26,5 +26,6 @@ def create_engine(settings: Settings) -> Engine:
             ) from exc
         return FlinkEngine(settings)
     raise ConfigError(
-        f"Invalid value {name!r} for option sql-gateway.engine: expected one of {', '.join(ENGINES)}"
+        f"Invalid value {name!r} for option sql-gateway.engine: "
+        f"expected one of {', '.join(ENGINES)}"
     )

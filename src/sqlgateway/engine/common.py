@@ -69,7 +69,9 @@ def ok_result() -> StatementResult:
     return static_result(OK_COLUMNS, [["OK"]], ResultKind.SUCCESS)
 
 
-def string_rows_result(column_names: Sequence[str], rows: Sequence[Sequence[Any]]) -> StatementResult:
+def string_rows_result(
+    column_names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> StatementResult:
     """SUCCESS_WITH_CONTENT with STRING columns (SET listing, SHOW …)."""
     return static_result([Column(n, STRING()) for n in column_names], rows)
 

@@ -54,7 +54,10 @@ def single_string_errors(exc: BaseException) -> list[str]:
 
 def server_side_errors(exc: BaseException) -> list[str]:
     """500-A shape: "Internal server error." plus the server-side stack text."""
-    return [INTERNAL, f"<Exception on server side:\n{java_trace(exc)}\nEnd of exception on server side>"]
+    return [
+        INTERNAL,
+        f"<Exception on server side:\n{java_trace(exc)}\nEnd of exception on server side>",
+    ]
 
 
 def error_body(messages: list[str]) -> bytes:

@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlgateway import __version__
 from sqlgateway.errors import GatewayError, SqlGatewayError, java_string
 from sqlgateway.model import OperationHandle, RowFormat, SessionHandle
 from sqlgateway.rest import messages
@@ -143,9 +142,7 @@ def fetch_results(r: Request) -> bytes:
     except SqlGatewayError as exc:
         # the REST handler wraps the service exception once more, as Flink's does
         raise SqlGatewayError(java_string(exc)) from exc
-    body = messages.fetch_body(
-        page, row_format, r.version, str(r.session), str(r.operation), data
-    )
+    body = messages.fetch_body(page, row_format, r.version, str(r.session), str(r.operation), data)
     if page.result_type.value == "PAYLOAD":
         r.service.stats.page_served(page.row_count, len(body))
     return body

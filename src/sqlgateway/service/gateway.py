@@ -91,7 +91,7 @@ class GatewayService:
         self._closed = False
         interval = settings.get(config.SESSION_CHECK_INTERVAL)
         if interval > 0:
-            self._timers.every(interval, self.expire_idle_sessions)
+            self._timers.every(interval, self._expire_idle)
 
     # ---- Session management ---------------------------------------------------------------
 
@@ -182,7 +182,9 @@ class GatewayService:
         op.try_move(S.PENDING)
         session.run_in_order(self._pool, lambda: self._run(session, op, overrides))
         if timeout_ms and timeout_ms > 0:
-            self._timers.call_later(timeout_ms / 1000.0, lambda: self._expire(session, op, timeout_ms))
+            self._timers.call_later(
+                timeout_ms / 1000.0, lambda: self._expire(session, op, timeout_ms)
+            )
         self.stats.add("statements_executed")
         return op.handle
 
@@ -331,6 +333,9 @@ class GatewayService:
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
+    def _expire_idle(self) -> None:
+        self.expire_idle_sessions()
+
     def expire_idle_sessions(self) -> int:
         stale = self._sessions.expired()
         for s in stale:
@@ -360,7 +365,6 @@ class GatewayService:
             self.engine.close()
         except Exception:
             log.exception("the %s engine did not close cleanly", self.engine.name)
-
 
     def refresh_materialized_table(
         self, handle: SessionHandle, identifier: str, principal: str | None = None

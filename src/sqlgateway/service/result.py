@@ -66,10 +66,8 @@ class ResultFetcher:
                 return self._next(wait)
             if token == self._current - 1 and token >= 0:
                 return self._page(ResultType.PAYLOAD, self._current, self._previous)
-            if self._current == 0:
-                expected = "0"
-            else:
-                expected = f"{self._current} or {self._current - 1}"
+            c = self._current
+            expected = "0" if c == 0 else f"{c} or {c - 1}"
             raise ExecutionError(f"Expecting token to be {expected}, but found {token}.")
 
     def _next(self, wait: float) -> ResultPage:
@@ -96,7 +94,9 @@ class ResultFetcher:
         self.rows_served += len(batch)
         return self._page(ResultType.PAYLOAD, self._current, batch)
 
-    def _page(self, rtype: ResultType, next_token: int | None, batch: RowBatch | None) -> ResultPage:
+    def _page(
+        self, rtype: ResultType, next_token: int | None, batch: RowBatch | None
+    ) -> ResultPage:
         r = self._result
         return ResultPage(rtype, next_token, self._columns, r.kind, r.is_query, r.job_id, batch)
 

@@ -172,9 +172,7 @@ class SessionManager:
             return []
         now = time.monotonic()
         with self._lock:
-            stale = [
-                s for s in self._sessions.values() if now - s.last_access > self._idle_timeout
-            ]
+            stale = [s for s in self._sessions.values() if now - s.last_access > self._idle_timeout]
             for s in stale:
                 del self._sessions[s.handle]
         for s in stale:
