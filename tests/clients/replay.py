@@ -52,7 +52,9 @@ class OperationPages:
     statement: str
     recorded: list[dict[str, Any]] = field(default_factory=list)
     ours: list[dict[str, Any]] = field(default_factory=list)
+    recorded_errors: list[Any] = field(default_factory=list)
     our_errors: list[str] = field(default_factory=list)
+    our_error_bodies: list[Any] = field(default_factory=list)
 
 
 def load(path: Path) -> list[Exchange]:
@@ -105,12 +107,14 @@ class Replayer:
 
     def _fetch(self, ex: Exchange, op: str) -> None:
         pages = self.operations[op]
-        if ex.status == 200 and ex.json.get("resultType") != "NOT_READY":
+        if ex.status != 200:
+            pages.recorded_errors.append(ex.json)
+        elif ex.json.get("resultType") != "NOT_READY":
             pages.recorded.append(ex.json)
         path = self.next_uri.get(op, self.translate(ex.path))
         self._fetch_ours(ex, op, path)
-        if ex.status == 200 and ex.json.get("resultType") == "EOS":
-            self._drain(op, lambda: True)  # the client saw EOS here: ours must get there too
+        if ex.status != 200 or ex.json.get("resultType") == "EOS":
+            self._drain(op, lambda: True)  # the client stopped here: ours must get there too
         elif pages.recorded:  # the client saw rows by now: poll ours as it would have
             self._drain(op, lambda: len(rows(pages.ours)) < len(rows(pages.recorded)))
 
@@ -121,6 +125,7 @@ class Replayer:
         pages = self.operations[op]
         if r.status_code != 200:
             pages.our_errors.append("\n".join(body.get("errors", [])))
+            pages.our_error_bodies.append(body)
             self.at_eos.add(op)
             return
         if body["resultType"] == "NOT_READY":
@@ -139,7 +144,7 @@ class Replayer:
         deadline = time.monotonic() + timeout
         pages = self.operations[op]
         while op not in self.at_eos and time.monotonic() < deadline:
-            if pages.ours and not behind():
+            if (pages.ours or pages.our_errors) and not behind():
                 return
             self._fetch_ours(None, op, self.next_uri[op])
             time.sleep(0.01)
@@ -162,3 +167,14 @@ def key_shape(value: Any, depth: int = 3) -> Any:
     if isinstance(value, list):
         return [key_shape(value[0], depth - 1)] if value else []
     return type(value).__name__
+
+
+def materialized(changelog: list[tuple[str, list[Any]]]) -> list[list[Any]]:
+    """The rows a changelog leaves behind (+I/+U add a row, -U/-D retract one)."""
+    out: list[list[Any]] = []
+    for kind, fields in changelog:
+        if kind in ("INSERT", "UPDATE_AFTER"):
+            out.append(fields)
+        else:
+            out.remove(fields)
+    return out
