@@ -90,3 +90,10 @@ def test_each_gateway_has_its_own_registry(gateway: RunningGateway) -> None:
         assert value(scrape(gateway), "sqlgateway_sessions_opened_total") > 0
     finally:
         other.stop()
+
+
+def test_build_info_names_version_and_engine(gateway: RunningGateway) -> None:
+    from sqlgateway import __version__
+
+    samples = scrape(gateway)
+    assert value(samples, "sqlgateway_build_info", version=__version__, engine="duckdb") == 1

@@ -35,6 +35,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sqlgateway import __version__, config
 from sqlgateway.config import Settings
 from sqlgateway.rest.accesslog import RouteTemplates
 
@@ -109,6 +110,10 @@ class GatewayCollector(Collector):
         yield _sessions_open(self._service(), stats)
         yield _gauge("worker_threads", "Operation worker threads alive.", self._service())
         yield _operations_by_status(stats)
+        current = _operations_current(self._service())
+        if current is not None:
+            yield current
+        yield _build_info(self._service())
         yield _pages(stats)
         drain = getattr(stats, "drain_latencies", None)
         if callable(drain):
@@ -163,6 +168,30 @@ def _operations_by_status(stats: object) -> Metric:
     if isinstance(by_status, Mapping):
         for status, count in sorted(by_status.items()):
             family.add_metric([str(status)], float(count))
+    return family
+
+
+def _operations_current(service: object) -> Metric | None:
+    """Operations per status right now, when the service can count them
+    (``operation_status_counts() -> Mapping[str, int]``)."""
+    counts = getattr(service, "operation_status_counts", None)
+    if not callable(counts):
+        return None
+    family = GaugeMetricFamily(
+        f"{PREFIX}_operations_current", "Operations in each status now.", labels=["status"]
+    )
+    for status, count in sorted(dict(counts()).items()):
+        family.add_metric([str(status)], float(count))
+    return family
+
+
+def _build_info(service: object) -> Metric:
+    settings = getattr(service, "settings", None)
+    engine = settings.get(config.ENGINE) if isinstance(settings, Settings) else "unknown"
+    family = GaugeMetricFamily(
+        f"{PREFIX}_build_info", "Version and engine of this gateway.", labels=["version", "engine"]
+    )
+    family.add_metric([__version__, str(engine)], 1.0)
     return family
 
 
