@@ -78,17 +78,23 @@ def test_ctrl_c_at_the_prompt_clears_the_input(term: Term) -> None:
     assert "discarded |" not in term.text
 
 
-def test_completion_offers_from(term: Term, gateway: RunningGateway) -> None:
+def test_completion_offers_from(term: Term, gateway: RunningGateway, tmp_path: Path) -> None:
+    home = tmp_path
     with GatewayClient(gateway.url) as client:
         session = client.open_session()
         candidates = client.complete(session, "SELECT * FR", 11)
         client.close_session(session)
     if "FROM" not in candidates:
         pytest.skip(f"server completion does not offer FROM yet (got {candidates})")
-    term.send("SELECT * FR\t")
-    term.expect(r"SELECT \* FROM")
-    term.interrupt()
+    term.send("SELECT x FR\t")
+    term.expect(r"FROM")  # inserted inline or offered in the completion menu
+    time.sleep(0.3)
+    term.line(" (VALUES (7)) AS t(x);")
+    term.expect(r"\| \+I \|\s+7 \|")
     term.prompt()
+    term.line("QUIT;")
+    assert term.wait_exit() == 0
+    assert "SELECT x FROM (VALUES (7)) AS t(x);" in (home / ".sqlgateway_history").read_text()
 
 
 def test_help_history_and_quit(term: Term, tmp_path: Path) -> None:
