@@ -17,14 +17,18 @@ from sqlgateway.logsetup import ACCESS_LOGGER, configure_logging, parse_levels
 def _restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    touched = ["sqlgateway", "sqlgateway.engine", "sqlgateway.service", ACCESS_LOGGER]
+    touched = ["sqlgateway", "sqlgateway.engine", "sqlgateway.service", ACCESS_LOGGER,
+               "uvicorn", "uvicorn.error", "uvicorn.access"]  # fmt: skip
     saved = {n: (logging.getLogger(n).level, logging.getLogger(n).disabled) for n in touched}
+    kept = {n: (list(logging.getLogger(n).handlers), logging.getLogger(n).propagate)
+            for n in touched}  # fmt: skip
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
     for name, (lvl, disabled) in saved.items():
         logging.getLogger(name).setLevel(lvl)
         logging.getLogger(name).disabled = disabled
+        logging.getLogger(name).handlers[:], logging.getLogger(name).propagate = kept[name]
 
 
 def _configure(**raw: str) -> io.StringIO:
