@@ -111,6 +111,7 @@ class Jvm:
             )
             log.error("Flink JVM %d (pid %d) exited with code %s", gen.number, gen.process.pid,
                       code)  # fmt: skip
+            _close_gateway(gen)
             for callback in list(self.on_death):
                 try:
                     callback(gen)
@@ -167,26 +168,28 @@ def _drain(process: subprocess.Popen[bytes], tail: list[str]) -> None:
 
 
 def _connect(port: int) -> Any:
-    """Connect PyFlink's process-wide gateway to our JVM (so PyFlink APIs work as well)."""
+    """Connect PyFlink's process-wide gateway to our JVM (so PyFlink APIs work as well).
+
+    The previous gateway object is not closed here: it belongs to the JVM generation that
+    created it, which closes it when it shuts down or dies.
+    """
     from pyflink import java_gateway
 
     with java_gateway._lock:
-        old = java_gateway._gateway
         java_gateway._gateway = None
-    if old is not None:
-        try:
-            old.close(keep_callback_server=False)
-        except Exception:  # noqa: BLE001 - the old JVM is gone
-            log.debug("closing the old gateway failed", exc_info=True)
     os.environ["PYFLINK_GATEWAY_PORT"] = str(port)
     return java_gateway.get_gateway()
 
 
-def _shutdown(gen: JvmGeneration) -> None:
+def _close_gateway(gen: JvmGeneration) -> None:
     try:
         gen.gateway.close()
     except Exception:  # noqa: BLE001
         log.debug("closing the gateway failed", exc_info=True)
+
+
+def _shutdown(gen: JvmGeneration) -> None:
+    _close_gateway(gen)
     gen.process.terminate()
     try:
         gen.process.wait(10)

@@ -65,6 +65,7 @@ final class RowEncoder {
     String encode(List<RowData> rows, boolean json) {
         StringWriter out = new StringWriter(Math.max(64, rows.size() * 64));
         try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
+            gen.setRootValueSeparator(null);
             boolean first = true;
             for (RowData row : rows) {
                 if (!first) {
