@@ -12,7 +12,11 @@ import pytest
 from sqlgateway.client import GatewayClient
 from tests.conftest import RunningGateway
 from tests.shell.helpers import LONG_QUERY
-from tests.shell.term import Term
+
+pytest.importorskip("pexpect")  # test extra; see tests/shell/term.py
+pytest.importorskip("prompt_toolkit")
+
+from tests.shell.term import Term  # noqa: E402
 
 
 @pytest.fixture

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from prompt_toolkit.completion import CompleteEvent
-from prompt_toolkit.document import Document
 
 from sqlgateway.client import ApiVersion, Column, Credentials, GatewayHTTPError, Row
 from sqlgateway.client.errors import extract_root_cause
 from sqlgateway.client.gateway import PollPolicy, normalize_endpoint
 from sqlgateway.shell.commands import Command, parse_command
-from sqlgateway.shell.completion import GatewayCompleter, pick_candidates, word_before
 from sqlgateway.shell.options import parse_options
 from sqlgateway.shell.render import (
     ChangelogTable,
@@ -20,7 +17,6 @@ from sqlgateway.shell.render import (
     table_row,
     widths_by_type,
 )
-from sqlgateway.shell.repl import ready_to_submit
 from sqlgateway.shell.settings import DisplaySettings
 from sqlgateway.shell.splitter import split_statements, statement_at, statements_of
 
@@ -76,6 +72,9 @@ def test_split_reports_incomplete_remainder() -> None:
     ],
 )
 def test_ready_to_submit(text: str, ready: bool) -> None:
+    pytest.importorskip("prompt_toolkit")
+    from sqlgateway.shell.repl import ready_to_submit
+
     assert ready_to_submit(text) is ready
 
 
@@ -213,6 +212,12 @@ def test_options() -> None:
 
 
 def test_completion_replaces_the_word_before_the_cursor() -> None:
+    pytest.importorskip("prompt_toolkit")
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from sqlgateway.shell.completion import GatewayCompleter, pick_candidates, word_before
+
     calls: list[tuple[str, int]] = []
 
     def fetch(statement: str, position: int) -> list[str]:
