@@ -79,11 +79,16 @@ def bad_parameter(kind: str, key: str, value: str) -> BadRequestError:
     return err
 
 
-def bad_body(request_class: str, detail: str) -> BadRequestError:
-    inner = GatewayError(
-        detail,
-        java_class="com.fasterxml.jackson.databind.exc.MismatchedInputException",
-    )
+_JACKSON = "org.apache.flink.shaded.jackson2.com.fasterxml.jackson."
+JSON_PARSE_EXCEPTION = _JACKSON + "core.JsonParseException"
+MISMATCHED_INPUT_EXCEPTION = _JACKSON + "databind.exc.MismatchedInputException"
+
+
+def bad_body(
+    request_class: str, detail: str, java_class: str = MISMATCHED_INPUT_EXCEPTION
+) -> BadRequestError:
+    """400 for a body that is not JSON or does not fit the request class (Jackson's causes)."""
+    inner = GatewayError(detail, java_class=java_class)
     err = BadRequestError(f"Request did not match expected format {request_class}.")
     err.__cause__ = inner
     return err

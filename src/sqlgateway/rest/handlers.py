@@ -125,11 +125,12 @@ def row_format_of(r: Request) -> RowFormat:
     if len(values) > 1 or "," in values[0]:
         err = bad_parameter("query", "rowFormat", ",".join(values))
         err.message = "Expected only one value [JSON, PLAIN_TEXT]."
-        raise err
+        raise err from err.__cause__
     try:
         return RowFormat.parse(values[0])
     except KeyError:
-        raise bad_parameter("query", "rowFormat", values[0]) from None
+        err = bad_parameter("query", "rowFormat", values[0])
+    raise err from err.__cause__
 
 
 def fetch_results(r: Request) -> bytes:
@@ -185,7 +186,8 @@ def parse_uuid(key: str, text: str) -> uuid.UUID:
         if any(not p or len(p) > w for p, w in zip(parts, widths, strict=True)):
             raise ValueError
     except ValueError:
-        raise bad_parameter("path", key, text) from None
+        err = bad_parameter("path", key, text)
+        raise err from err.__cause__
     n = 0
     for v, w in zip(values, widths, strict=True):
         n = (n << (4 * w)) | v

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from sqlgateway.model import ResultType, RowFormat
-from sqlgateway.rest.errors import bad_body
+from sqlgateway.rest.errors import JSON_PARSE_EXCEPTION, bad_body
 from sqlgateway.rest.versions import ApiVersion, supports_row_format
 from sqlgateway.service.result import ResultPage
 
@@ -92,7 +92,8 @@ def parse_body(cls: str, raw: bytes) -> Body:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise bad_body(cls, f"Unexpected character: {exc}") from None
+        err = bad_body(cls, f"Invalid JSON: {exc}", JSON_PARSE_EXCEPTION)
+        raise err from err.__cause__
     if not isinstance(data, dict):
         kind = "Array" if isinstance(data, list) else type(data).__name__
         raise bad_body(cls, f"Cannot deserialize value of type `{cls}` from {kind} value")
