@@ -150,6 +150,7 @@ def uvicorn_config(gateway: Gateway, **overrides: Any) -> uvicorn.Config:
         "timeout_graceful_shutdown": 1,
         "timeout_keep_alive": 30,
         "server_header": False,
+        "proxy_headers": False,
         "date_header": False,
     }
     with contextlib.suppress(ImportError):

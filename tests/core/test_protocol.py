@@ -261,3 +261,21 @@ def test_large_values_exact(gateway: RunningGateway, fmt: str) -> None:
             assert '"fields":[-9007199254740993,12345678901234567890.123456789]' in raw
         else:
             assert '"fields":["-9007199254740993","12345678901234567890.1234567890"]' in raw
+
+
+def test_fetch_long_poll_avoids_not_ready(gateway_factory) -> None:  # type: ignore[no-untyped-def]
+    """With sql-gateway.result.fetch-max-wait the fetch waits for the statement instead of
+    answering NOT_READY; the response shapes stay Flink's."""
+    slow = "SELECT count(*) AS n FROM range(300000000) t(i) WHERE i % 3 = 0"
+    plain = gateway_factory()
+    polling = gateway_factory({"sql-gateway.result.fetch-max-wait": "20 s"})
+    with plain.client() as c:
+        sh = open_session(c)
+        first = c.get(result_uri(sh, execute(c, sh, slow), 0)).json()
+        assert first["resultType"] == "NOT_READY"  # Flink's default: answer at once
+    with polling.client() as c:
+        sh = open_session(c)
+        oh = execute(c, sh, slow)
+        res = fetch_all(c, sh, oh, v="v2")
+        assert [p["resultType"] for p in res.pages] == ["PAYLOAD", "EOS"]
+        assert res.rows == [[100000000]]
