@@ -193,6 +193,7 @@ class DrainStats:
     first_fetch_ns: int = 0
     first_row_ns: int = 0
     total_ns: int = 0
+    fetch_ns: int = 0  # time inside fetch requests (server + transfer), client work excluded
     max_page_rows: int = 0
 
 
@@ -229,6 +230,7 @@ def drain(
 
 def _account(st: DrainStats, page: Page, t0: int) -> None:
     st.fetch_calls += 1
+    st.fetch_ns += page.elapsed_ns
     st.response_bytes += len(page.body)
     if st.fetch_calls == 1:
         st.first_fetch_ns = page.elapsed_ns

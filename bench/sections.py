@@ -236,6 +236,7 @@ def rows10m(ctx: Ctx) -> Section:
         "rows": st.rows,
         "seconds": round(seconds, 3),
         "rows_per_s": round(st.rows / seconds),
+        "rows_per_s_in_fetch": round(st.rows / (st.fetch_ns / 1e9)) if st.fetch_ns else None,
         "first_row_ms": round(st.first_row_ns / 1e6, 1),
         "data_pages": st.data_pages,
         "max_page_rows": st.max_page_rows,

@@ -2,8 +2,8 @@
 
 Two flavours:
 
-* ``duckdb`` (default for our gateway on the embedded engine): plain SQL over ``range(n)``
-  producing the same column types as the Flink workloads;
+* ``duckdb`` (default for our gateway on the embedded engine): Flink SQL over the ``range(n)``
+  table function (no connector needed) producing the same column types as the Flink workloads;
 * ``flink``: Flink's ``datagen`` connector, exactly like the reference measurements
   (``/work/shared/reference/transcripts/bench``).
 
@@ -77,10 +77,11 @@ def _mixed(flavour: str, n: int) -> Workload:
         "SELECT CAST(i AS INT) AS c_int, i * 1000003 AS c_bigint, "
         "CAST(i AS DOUBLE) / 4 AS c_double, "
         "'str-' || CAST(i AS VARCHAR) AS c_string, "
-        "CAST(CAST(i % 100000 AS DOUBLE) / 100 AS DECIMAL(10,2)) AS c_decimal, "
-        "DATE '2024-01-01' + CAST(i % 3650 AS INT) AS c_date, "
-        "CAST(TIMESTAMP '2024-01-01 00:00:00' + to_seconds(i) AS TIMESTAMP) AS c_ts, "
-        "i % 2 = 0 AS c_bool, [CAST(i % 7 AS INT), 1, 2] AS c_arr "
+        "CAST(CAST(MOD(i, 100000) AS DOUBLE) / 100 AS DECIMAL(10,2)) AS c_decimal, "
+        "CAST(TIMESTAMPADD(DAY, CAST(MOD(i, 3650) AS INT), DATE '2024-01-01') AS DATE) AS c_date, "
+        "CAST(TIMESTAMPADD(SECOND, CAST(i AS INT), TIMESTAMP '2024-01-01 00:00:00') "
+        "AS TIMESTAMP(3)) AS c_ts, "
+        "MOD(i, 2) = 0 AS c_bool, ARRAY[CAST(MOD(i, 7) AS INT), 1, 2] AS c_arr "
         f"FROM range({n}) t(i)"
     )
     return Workload(query, [], n, n * (n - 1) // 2, MIXED_TYPES)
@@ -89,7 +90,8 @@ def _mixed(flavour: str, n: int) -> Workload:
 def _streaming(flavour: str) -> Workload:
     ddl = (
         "CREATE TEMPORARY TABLE bench_stream (id BIGINT, v STRING) WITH ("
-        "'connector' = 'datagen', 'rows-per-second' = '50', 'fields.v.length' = '3')"
+        "'connector' = 'datagen', 'rows-per-second' = '50', 'fields.v.length' = '3', "
+        "'fields.id.min' = '0', 'fields.id.max' = '1000000')"
     )
     return Workload("SELECT id, v FROM bench_stream", [ddl])
 
