@@ -22,7 +22,7 @@ from sqlgateway.sql.ddl import DdlParseError, parse_options, unquote
 if TYPE_CHECKING:
     from sqlgateway.engine.duckdb.engine import DuckDBSession
 
-IDENT = r"(`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
+IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
 PATH = rf"({IDENT}(?:\s*\.\s*{IDENT}){{0,2}})"
 
 
@@ -130,7 +130,7 @@ def builtin_functions(session: DuckDBSession) -> list[str]:
 
 def run_use(session: DuckDBSession, text: str) -> StatementResult:
     """``USE CATALOG c``, ``USE [c.]db``, ``USE MODULES core``."""
-    m = re.fullmatch(rf"USE\s+CATALOG\s+{IDENT}", text, re.I | re.S)
+    m = re.fullmatch(rf"USE\s+CATALOG\s+({IDENT})", text, re.I | re.S)
     if m is not None:
         catalog = _canonical_catalog(session, unquote(m.group(1)))
         dbs = names.databases(session, catalog)
@@ -152,10 +152,8 @@ def run_use(session: DuckDBSession, text: str) -> StatementResult:
     parts = split_path(m.group(1))
     catalog = session.catalog if len(parts) == 1 else _canonical_catalog(session, parts[0])
     names.require_database(session, catalog, parts[-1])
-    session.catalog = catalog
-    session.database = next(
-        d for d in names.databases(session, catalog) if d.lower() == parts[-1].lower()
-    )
+    database = next(d for d in names.databases(session, catalog) if d.lower() == parts[-1].lower())
+    session.catalog, session.database = catalog, database
     return ok_result()
 
 
@@ -169,7 +167,7 @@ def _canonical_catalog(session: DuckDBSession, name: str) -> str:
 
 def create_catalog(session: DuckDBSession, text: str) -> StatementResult:
     m = re.fullmatch(
-        rf"CREATE\s+CATALOG\s+(IF\s+NOT\s+EXISTS\s+)?{IDENT}\s*(?:COMMENT\s+'(?:[^']|'')*'\s*)?"
+        rf"CREATE\s+CATALOG\s+(IF\s+NOT\s+EXISTS\s+)?({IDENT})\s*(?:COMMENT\s+'(?:[^']|'')*'\s*)?"
         r"(?:WITH\s*\((.*)\))?",
         text,
         re.I | re.S,
@@ -186,7 +184,7 @@ def create_catalog(session: DuckDBSession, text: str) -> StatementResult:
 
 
 def drop_catalog(session: DuckDBSession, text: str) -> StatementResult:
-    m = re.fullmatch(rf"DROP\s+CATALOG\s+(IF\s+EXISTS\s+)?{IDENT}", text, re.I | re.S)
+    m = re.fullmatch(rf"DROP\s+CATALOG\s+(IF\s+EXISTS\s+)?({IDENT})", text, re.I | re.S)
     if m is None:
         raise DdlParseError(f"Cannot parse: {text}")
     name = unquote(m.group(2))
@@ -201,7 +199,7 @@ def drop_catalog(session: DuckDBSession, text: str) -> StatementResult:
 
 
 def alter_catalog(session: DuckDBSession, text: str) -> StatementResult:
-    m = re.fullmatch(rf"ALTER\s+CATALOG\s+{IDENT}\s+(SET|RESET|COMMENT)\b(.*)", text, re.I | re.S)
+    m = re.fullmatch(rf"ALTER\s+CATALOG\s+({IDENT})\s+(SET|RESET|COMMENT)\b(.*)", text, re.I | re.S)
     if m is None:
         raise DdlParseError(f"Cannot parse: {text}")
     names.require_catalog(session, unquote(m.group(1)))
@@ -249,7 +247,7 @@ def drop_database(session: DuckDBSession, text: str) -> StatementResult:
         raise validation(f"Database {database} does not exist in Catalog {catalog}.")
     if catalog.lower() == session.catalog.lower() and database.lower() == session.database.lower():
         raise validation("Cannot drop a database which is currently in use.")
-    cascade = (m.group(m.lastindex or 0) or "").upper() == "CASCADE"
+    cascade = (m.group(3) or "").upper() == "CASCADE"
     if not cascade and names.list_objects(session, catalog, database):
         raise validation(f"Database {database} in catalog {catalog} is not empty.")
     session.execute_sql(f"DROP SCHEMA {q(catalog)}.{q(database)} CASCADE")
@@ -277,7 +275,7 @@ DESCRIBE_COLUMNS = [
 def run_describe(session: DuckDBSession, text: str) -> StatementResult:
     m = re.fullmatch(rf"(?:DESCRIBE|DESC)\s+(?:EXTENDED\s+)?{PATH}", text, re.I | re.S)
     if m is None:
-        m2 = re.fullmatch(rf"(?:DESCRIBE|DESC)\s+CATALOG\s+(?:EXTENDED\s+)?{IDENT}", text, re.I)
+        m2 = re.fullmatch(rf"(?:DESCRIBE|DESC)\s+CATALOG\s+(?:EXTENDED\s+)?({IDENT})", text, re.I)
         if m2 is not None:
             return describe_catalog(session, unquote(m2.group(1)))
         raise DdlParseError(f"Cannot parse: {text}")

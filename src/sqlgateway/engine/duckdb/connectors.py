@@ -46,7 +46,11 @@ def physical_columns(meta: TableMeta) -> list[tuple[str, LogicalType]]:
             c.metadata_key is None]  # fmt: skip
 
 
-def validate(meta: TableMeta) -> None:
+def _local(path: str) -> str:
+    return path[len("file://") :] if path.startswith("file://") else path
+
+
+def validate(meta: TableMeta, settings: Any) -> None:
     """Flink's factory checks: known connector, required and supported options."""
     connector = meta.connector
     assert connector is not None
@@ -76,6 +80,9 @@ def validate(meta: TableMeta) -> None:
         for required in ("path", "format"):
             if required not in meta.options:
                 raise validation(f"Missing required options are:\n\n{required}")
+        from sqlgateway.engine.duckdb.sandbox import check_path
+
+        check_path(_local(meta.options["path"]), settings)
         if meta.options["format"] not in FORMATS:
             raise validation(
                 f"Could not find any format factory for identifier '{meta.options['format']}' "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlglot
 from sqlglot import exp
+from sqlglot import parser as sqlglot_parser
 from sqlglot.dialects.spark import Spark
 from sqlglot.errors import ParseError
 from sqlglot.tokenizer_core import TokenType
@@ -30,6 +31,7 @@ class Flink(Spark):
 
     INDEX_OFFSET = 1
     LOG_BASE_FIRST = True
+    SAFE_DIVISION = False  # 1 / 0 fails in Flink
 
     class Tokenizer(Spark.Tokenizer):
         KEYWORDS = {
@@ -42,6 +44,26 @@ class Flink(Spark):
 
     class Parser(Spark.Parser):  # type: ignore[misc,valid-type]
         STRICT_CAST = True
+        FUNCTIONS = {
+            **Spark.Parser.FUNCTIONS,
+            **{
+                name: (lambda n: lambda args: exp.Anonymous(this=n, expressions=args))(name)
+                for name in ("TO_TIMESTAMP", "TO_DATE", "JSON_VALUE", "TO_TIMESTAMP_LTZ")
+            },
+        }
+
+        def _parse_types(
+            self,
+            check_func: bool = False,
+            schema: bool = False,
+            allow_identifiers: bool = True,
+            with_collation: bool = False,
+        ) -> exp.Expr | None:
+            """Keep CHAR(n)/VARCHAR(n) (Hive's parser turns them into STRING)."""
+            result: exp.Expr | None = sqlglot_parser.Parser._parse_types(
+                self, check_func, schema, allow_identifiers, with_collation
+            )
+            return result
 
 
 def validation_error(message: str) -> ExecutionError:
@@ -93,6 +115,7 @@ class Translation:
     sql: str
     tables: list[tuple[str, ...]] = field(default_factory=list)
     tree: exp.Expr | None = None
+    types: dict[int, LogicalType] = field(default_factory=dict)  # Flink types by position
 
 
 TableResolver = Callable[[tuple[str, ...]], str | None]
@@ -154,9 +177,10 @@ def translate_query(sql: str, resolve: TableResolver | None = None) -> Translati
 
 def translate_tree(tree: exp.Expr, resolve: TableResolver | None = None) -> Translation:
     tables = _resolve_tables(tree, resolve)
+    declared = declared_types(tree)
     tree = tree.transform(_rewrite)
     _name_expressions(tree)
-    return Translation(tree.sql(dialect="duckdb"), tables, tree)
+    return Translation(tree.sql(dialect="duckdb"), tables, tree, declared)
 
 
 def _resolve_tables(tree: exp.Expr, resolve: TableResolver | None) -> list[tuple[str, ...]]:
@@ -207,6 +231,21 @@ def _rewrite(node: exp.Expr) -> exp.Expr:  # noqa: C901 - a rewrite switch
     ) and not node.this.quoted:  # fmt: skip
         fn = "current_localtimestamp" if node.name.upper() == "LOCALTIMESTAMP" else "current_time"
         return exp.Anonymous(this=fn, expressions=[])
+    if isinstance(node, exp.StrToUnix):
+        if node.this is None or isinstance(node.this, exp.CurrentTimestamp):
+            return _sql("CAST(epoch(now()) AS BIGINT)")
+        fmt = node.args.get("format")
+        parsed = exp.Anonymous(this="strptime", expressions=[node.this, fmt or "%Y-%m-%d %H:%M:%S"])
+        if fmt is not None:
+            parsed = exp.Anonymous(
+                this="strptime",
+                expressions=[node.this, exp.Literal.string(str(fmt.this).replace("strict", ""))],
+            )
+        tz = exp.Cast(this=parsed, to=exp.DataType.build("TIMESTAMPTZ"))
+        epoch = exp.Anonymous(this="epoch", expressions=[tz])
+        return exp.Cast(this=epoch, to=exp.DataType.build("BIGINT"))
+    if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
+        return _length_cast(node)
     if isinstance(node, exp.CurrentDatabase):
         return exp.Anonymous(this="current_schema", expressions=[])
     if (
@@ -240,6 +279,10 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
     if name in ("CURRENT_DATABASE", "CURRENT_CATALOG") and not args:
         duck = "current_schema" if name == "CURRENT_DATABASE" else "current_database"
         return exp.Anonymous(this=duck, expressions=[])
+    if name in _TIME_FUNCTIONS:
+        return _TIME_FUNCTIONS[name](args)
+    if name == "JSON_VALUE" and len(args) == 2:
+        return exp.Anonymous(this="json_extract_string", expressions=args)
     if name == "PROCTIME" and not args:
         return exp.Anonymous(this="now", expressions=[])
     if name == "ROW":
@@ -256,6 +299,75 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
             f"No match found for function signature {name}(...): not supported on the "
             "duckdb engine."
         )
+    return node
+
+
+def _java_format(fmt: exp.Expr) -> exp.Expr:
+    """A Java date pattern literal (``yyyy-MM-dd HH:mm:ss``) as a strftime pattern."""
+    if not isinstance(fmt, exp.Literal) or not fmt.is_string:
+        raise validation_error("Date format patterns must be string literals on the duckdb engine.")
+    text = fmt.this
+    for java, c in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
+                    ("ss", "%S"), ("SSS", "%g")):  # fmt: skip
+        text = text.replace(java, c)
+    return exp.Literal.string(text)
+
+
+def _sql(text: str) -> exp.Expr:
+    return sqlglot.parse_one(text, read="duckdb")
+
+
+def _to_timestamp(args: list[exp.Expr]) -> exp.Expr:
+    inner: exp.Expr
+    if len(args) == 1:
+        inner = exp.TryCast(this=args[0], to=exp.DataType.build("TIMESTAMP"))
+    else:
+        inner = exp.Anonymous(this="try_strptime", expressions=[args[0], _java_format(args[1])])
+    return exp.Cast(this=inner, to=exp.DataType.build("TIMESTAMP_MS", dialect="duckdb"))
+
+
+def _to_date(args: list[exp.Expr]) -> exp.Expr:
+    if len(args) == 1:
+        return exp.TryCast(this=args[0], to=exp.DataType.build("DATE"))
+    inner = exp.Anonymous(this="try_strptime", expressions=[args[0], _java_format(args[1])])
+    return exp.Cast(this=inner, to=exp.DataType.build("DATE"))
+
+
+def _to_timestamp_ltz(args: list[exp.Expr]) -> exp.Expr:
+    precision = int(args[1].name) if len(args) > 1 and args[1].is_int else 3
+    if precision not in (0, 3):
+        raise validation_error("TO_TIMESTAMP_LTZ supports precision 0 or 3.")
+    value = args[0] if precision == 0 else exp.Div(this=args[0], expression=_sql("1000.0"))
+    return exp.Anonymous(this="to_timestamp", expressions=[value])
+
+
+_TIME_FUNCTIONS = {
+    "TO_TIMESTAMP": _to_timestamp,
+    "TO_DATE": _to_date,
+    "TO_TIMESTAMP_LTZ": _to_timestamp_ltz,
+}
+
+
+def _length_cast(node: exp.Cast) -> exp.Expr:
+    """CAST to CHAR(n)/VARCHAR(n) truncates (and CHAR pads) in Flink; TIMESTAMP(p <= 3)."""
+    to = node.to
+    kind = to.this
+    params = to.expressions
+    if kind in (exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR) and params:
+        length = params[0].this if isinstance(params[0], exp.DataTypeParam) else params[0]
+        n = int(length.name) if isinstance(length, exp.Literal) else None
+        if n is not None:
+            text = exp.Cast(this=node.this, to=exp.DataType.build("VARCHAR"))
+            cut = exp.Anonymous(this="left", expressions=[text, exp.Literal.number(n)])
+            if kind is exp.DataType.Type.CHAR:
+                return exp.Anonymous(
+                    this="rpad", expressions=[cut, exp.Literal.number(n), exp.Literal.string(" ")]
+                )
+            return cut
+    if kind is exp.DataType.Type.TIMESTAMP and params:
+        p = params[0].this if isinstance(params[0], exp.DataTypeParam) else params[0]
+        if isinstance(p, exp.Literal) and int(p.name) <= 3:
+            return exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP_MS", dialect="duckdb"))
     return node
 
 
@@ -287,7 +399,7 @@ def _name_expressions(tree: exp.Expr) -> None:
     if select is None:
         return
     for i, item in enumerate(select.expressions):
-        if isinstance(item, exp.Alias | exp.Column | exp.Star) or item.find(exp.Star):
+        if isinstance(item, exp.Alias | exp.Column | exp.Star):
             continue
         if isinstance(item, exp.Dot):
             continue
@@ -301,18 +413,53 @@ def final_column_names(names: list[str], tree: exp.Expr | None = None) -> list[s
     return [f"EXPR${i}" if n.startswith(EXPR_PREFIX) else n for i, n in enumerate(names)]
 
 
-def literal_types(tree: exp.Expr | None) -> dict[int, LogicalType]:
-    """Flink's types of top-level literal select items (``1`` -> INT NOT NULL, ``'abc'`` ->
-    CHAR(3) NOT NULL), by position; empty when positions are not known (``*``)."""
-    if not isinstance(tree, exp.Select) or any(e.find(exp.Star) for e in tree.expressions):
+def declared_types(tree: exp.Expr | None) -> dict[int, LogicalType]:
+    """Flink's types of top-level select items whose type DuckDB cannot tell: literals (``1`` ->
+    INT NOT NULL, ``'abc'`` -> CHAR(3) NOT NULL) and casts/functions with a precision or length
+    (``CAST(x AS TIMESTAMP_LTZ(3))``, ``CAST(x AS CHAR(2))``, ``TO_TIMESTAMP(s)``), by position;
+    empty when positions are not known (``*``)."""
+    if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) for e in tree.expressions):
         return {}
     out: dict[int, LogicalType] = {}
     for i, item in enumerate(tree.expressions):
         node = item.this if isinstance(item, exp.Alias) else item
-        t = _literal_type(node)
+        t = _literal_type(node) or _declared_type(node)
         if t is not None:
             out[i] = t
     return out
+
+
+def _int_param(dt: exp.DataType) -> int | None:
+    if not dt.expressions:
+        return None
+    p = dt.expressions[0]
+    p = p.this if isinstance(p, exp.DataTypeParam) else p
+    return int(p.name) if isinstance(p, exp.Literal) and p.is_int else None
+
+
+def _declared_type(node: exp.Expr) -> LogicalType | None:
+    if isinstance(node, exp.Anonymous):
+        name = str(node.this).upper()
+        if name == "TO_TIMESTAMP":
+            return LogicalType("TIMESTAMP_WITHOUT_TIME_ZONE", precision=3)
+        if name == "TO_TIMESTAMP_LTZ":
+            args = node.expressions
+            p = int(args[1].name) if len(args) > 1 and args[1].is_int else 3
+            return LogicalType("TIMESTAMP_WITH_LOCAL_TIME_ZONE", precision=p)
+        return None
+    if not isinstance(node, exp.Cast):
+        return None
+    dt, n = node.to, _int_param(node.to)
+    kind = dt.this
+    if n is None:
+        return None
+    if kind in (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR):
+        return LogicalType("CHAR" if kind is exp.DataType.Type.CHAR else "VARCHAR", length=n)
+    if kind is exp.DataType.Type.TIMESTAMPLTZ:
+        return LogicalType("TIMESTAMP_WITH_LOCAL_TIME_ZONE", precision=n)
+    if kind is exp.DataType.Type.TIMESTAMP:
+        return LogicalType("TIMESTAMP_WITHOUT_TIME_ZONE", precision=n)
+    return None
 
 
 def _literal_type(node: exp.Expr) -> LogicalType | None:

@@ -195,8 +195,14 @@ class DuckDBSession(EngineSession):
             cur.close()
 
     def fetch(self, sql: str, params: list[Any] | None = None) -> list[Any]:
-        """All rows of a (metadata) query."""
-        return self.with_cursor(lambda cur: list(cur.execute(sql, params or []).fetchall()))
+        """All rows of a catalog (metadata) query; independent of the session's position."""
+        cur = self.engine.cursor()
+        try:
+            return list(cur.execute(sql, params or []).fetchall())
+        except duckdb.Error as exc:
+            raise execution_error(exc) from None
+        finally:
+            cur.close()
 
     def execute_sql(
         self, sql: str, handle: OperationHandle | None = None,

@@ -213,7 +213,7 @@ def _ctas(session: DuckDBSession, cur: Any, text: str) -> str:
         d.primary_key, d.watermarks, d.comment, d.partition_keys, d.options, None, d.temporary,
     )  # fmt: skip
     if meta.connector is not None:
-        connectors.validate(meta)
+        connectors.validate(meta, session.engine.settings)
         connectors.check_sink(meta)
         connectors.write(session, cur, meta, tr.sql, False)
     else:

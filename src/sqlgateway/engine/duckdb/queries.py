@@ -47,9 +47,8 @@ def translate(
 def columns_of(tr: dialect.Translation, rel: Any) -> list[Column]:
     """Flink result columns: EXPR$n names, literal types, DuckDB types otherwise."""
     names = dialect.final_column_names(list(rel.columns), tr.tree)
-    literals = dialect.literal_types(tr.tree)
     return [
-        Column(n, literals.get(i) or types.flink_type(t))
+        Column(n, tr.types.get(i) or types.flink_type(t))
         for i, (n, t) in enumerate(zip(names, rel.types, strict=True))
     ]
 

@@ -84,7 +84,7 @@ def create_table(session: DuckDBSession, text: str) -> StatementResult:
         d.watermarks, d.comment, d.partition_keys, d.options, None, d.temporary,
     )  # fmt: skip
     if meta.connector is not None:
-        connectors.validate(meta)
+        connectors.validate(meta, session.engine.settings)
     else:
         meta.physical = meta.storage = _storage_name(session, path, d.temporary)
         cols = ", ".join(
@@ -198,7 +198,7 @@ def alter_object(session: DuckDBSession, text: str) -> StatementResult:
 
 
 def _duck_alter(rest: str) -> str:
-    m = re.fullmatch(rf"RENAME\s+TO\s+{IDENT}", rest, re.I)
+    m = re.fullmatch(rf"RENAME\s+TO\s+({IDENT})", rest, re.I)
     if m is None:
         raise validation(f"ALTER ... {rest.split()[0]} is not supported for this DuckDB object.")
     return f"RENAME TO {q(unquote(m.group(1)))}"
@@ -241,7 +241,7 @@ def _alter_table_clause(session: DuckDBSession, meta: TableMeta, rest: str) -> N
             for k in split_top_level(m.group(2)):
                 meta.options.pop(unquote(k.strip()), None)
         if meta.connector is not None:
-            connectors.validate(meta)
+            connectors.validate(meta, session.engine.settings)
         return
     m = re.fullmatch(r"ADD\s*(\((.*)\)|(.*))", rest, re.I | re.S)
     if m is not None:
