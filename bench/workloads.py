@@ -90,7 +90,7 @@ def _mixed(flavour: str, n: int) -> Workload:
 def _streaming(flavour: str) -> Workload:
     ddl = (
         "CREATE TEMPORARY TABLE bench_stream (id BIGINT, v STRING) WITH ("
-        "'connector' = 'datagen', 'rows-per-second' = '50', 'fields.v.length' = '3', "
+        "'connector' = 'datagen', 'rows-per-second' = '5', 'fields.v.length' = '3', "
         "'fields.id.min' = '0', 'fields.id.max' = '1000000')"
     )
     return Workload("SELECT id, v FROM bench_stream", [ddl])
