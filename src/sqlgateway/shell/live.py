@@ -53,6 +53,8 @@ class LiveTable:
 
     def apply(self, changes: Sequence[Row]) -> None:
         """Apply a page of changes and redraw if the last redraw is old enough."""
+        if not changes and self.last_draw:
+            return
         self.table.apply(changes)
         if time.monotonic() - self.last_draw >= REDRAW_INTERVAL:
             self.draw(self.console.height() - 4)

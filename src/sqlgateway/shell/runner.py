@@ -93,7 +93,8 @@ class StatementRunner:
     def _tick(self, view: ResultView, started: float) -> None:
         elapsed = time.monotonic() - started
         if view.is_query:
-            text = f"{view.received} rows received, {elapsed:.1f}s (Ctrl-C to stop)"
+            unit = "changes" if view.live is not None else "rows"
+            text = f"{view.received} {unit} received, {elapsed:.1f}s (Ctrl-C to stop)"
         else:
             text = f"running {elapsed:.1f}s (Ctrl-C to cancel)"
         self.console.status(text)
