@@ -200,6 +200,8 @@ def _run_session(shell: Shell, options: Options) -> int:
         if not sys.stdin.isatty():
             return 0 if shell.run_text(sys.stdin.read()) else 1
         return _interactive(shell, options)
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         shell.console.error(f"[ERROR] {exc}")
         return 1
