@@ -157,3 +157,10 @@ def test_sessions_share_the_database(engine: DuckDBEngine, session: DuckDBSessio
     drain(run(session, "CREATE TABLE shared_t AS SELECT 7 AS v"))
     other = engine.open_session(uuid.uuid4(), None, {})  # type: ignore[arg-type]
     assert rows(other, "SELECT v FROM shared_t") == [[7]]
+
+
+def test_complete_statement_lists_tables(session: DuckDBSession) -> None:
+    drain(run(session, "CREATE TABLE orders (id INT)"))
+    drain(run(session, "CREATE TEMPORARY VIEW order_view AS SELECT 1 AS x"))
+    assert session.complete("SELECT * FROM ord", 17) == ["order_view", "orders"]
+    assert session.complete("SELECT * FR", 11) == ["FROM"]

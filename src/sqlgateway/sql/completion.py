@@ -41,6 +41,7 @@ CLAUSE_KEYWORDS = [
     "OFFSET", "ON", "OR", "ORDER", "OUTER", "OVER", "PARTITION", "RIGHT", "SELECT", "THEN",
     "TRUE", "UNION", "UNNEST", "USING", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH",
 ]  # fmt: skip
+_CASE_WORDS = {"WHEN", "THEN", "ELSE", "END"}
 TABLE_CONTEXT = {"FROM", "JOIN", "INTO", "TABLE", "DESCRIBE", "DESC", "OVERWRITE", "UPDATE"}
 
 _WORDS = re.compile(r"[A-Za-z_][\w$]*")
@@ -62,10 +63,11 @@ def candidates(
         pool = FOLLOWERS[previous]
     elif previous in TABLE_CONTEXT:
         names = tables() if tables is not None else []
-        keywords = _match(CLAUSE_KEYWORDS, prefix) if prefix else []
-        return _match(names, prefix, upper=False) + keywords
+        return _match(names, prefix, upper=False)
     else:
-        pool = CLAUSE_KEYWORDS
+        upper = [w.upper() for w in context]
+        in_case = upper.count("CASE") > upper.count("END")
+        pool = [w for w in CLAUSE_KEYWORDS if in_case or w not in _CASE_WORDS]
     if not prefix:
         return []
     return _match(pool, prefix)

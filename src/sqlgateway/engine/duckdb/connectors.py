@@ -193,8 +193,11 @@ def _random_expr(meta: TableMeta, prefix: str, t: LogicalType) -> str:  # noqa: 
     r = t.root
     if r in _INT_RANGES:
         half = _INT_RANGES[r]
-        lo, hi = _num(meta, prefix + "min", -half), _num(meta, prefix + "max", half - 1)
-        return f"CAST(floor(random() * ({hi!r} - {lo!r} + 1)) + {lo!r} AS {duck_type(t)})"
+        top = half - 1 if half < 2**63 else half - 2**11  # largest double below 2^63
+        lo, hi = _num(meta, prefix + "min", -half), _num(meta, prefix + "max", top)
+        span = float(min(hi, top)) - float(lo) + 1.0
+        pick = f"LEAST({float(lo)!r} + floor(random() * {span!r}), {float(min(hi, top))!r})"
+        return f"CAST({pick} AS {duck_type(t)})"
     if r in ("FLOAT", "DOUBLE", "DECIMAL"):
         limit = 10.0 ** ((t.precision or 10) - (t.scale or 0)) - 1 if r == "DECIMAL" else 1e308
         lo, hi = (

@@ -229,8 +229,9 @@ def _rewrite(node: exp.Expr) -> exp.Expr:  # noqa: C901 - a rewrite switch
     if isinstance(node, exp.Column) and not node.table and node.name.upper() in (
         "LOCALTIMESTAMP", "LOCALTIME",
     ) and not node.this.quoted:  # fmt: skip
-        fn = "current_localtimestamp" if node.name.upper() == "LOCALTIMESTAMP" else "current_time"
-        return exp.Anonymous(this=fn, expressions=[])
+        if node.name.upper() == "LOCALTIMESTAMP":  # TIMESTAMP(3) in Flink
+            return _sql("CAST(current_localtimestamp() AS TIMESTAMP_MS)")
+        return _sql("CAST(current_localtime() AS TIME)")
     if isinstance(node, exp.StrToUnix):
         if node.this is None or isinstance(node.this, exp.CurrentTimestamp):
             return _sql("CAST(epoch(now()) AS BIGINT)")
