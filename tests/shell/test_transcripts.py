@@ -12,11 +12,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
-from sqlgateway.client import ResultPage, ResultType, extract_root_cause
+from sqlgateway.client import GatewayClient, ResultPage, ResultType, extract_root_cause
+from sqlgateway.shell import run
 from sqlgateway.shell.console import Console
+from sqlgateway.shell.options import parse_options
 from sqlgateway.shell.results import ResultView
 from sqlgateway.shell.runner import ERROR_HEAD
 from sqlgateway.shell.settings import DisplaySettings
@@ -145,3 +149,93 @@ def test_every_recorded_fetch_body_parses() -> None:
         if record["response"]["status"] == 200 and isinstance(body, dict) and "resultType" in body:
             page = ResultPage.from_json(body)
             assert all(len(r.fields) == len(page.columns) for r in page.rows), path.stem
+
+
+class FlinkReplay:
+    """An httpx transport answering with the real Flink gateway's recorded responses.
+
+    A request is answered by the first unused recorded exchange with the same method and path
+    (query string included); session-config reads may be reused. Statement bodies are checked
+    against the recorded ones.
+    """
+
+    def __init__(self, jsonl: Path) -> None:
+        self.records = [json.loads(line) for line in jsonl.read_text().splitlines()]
+        self.used: set[int] = set()
+        self.problems: list[str] = []
+        self.statements: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.raw_path.decode()
+        if request.method == "DELETE" and path.endswith("/close"):
+            return httpx.Response(200, json={"status": "CLOSED"})  # the Flink client never closes
+        if _is_config_read(request.method, path):
+            return self._config_read(path)
+        for idx, record in enumerate(self.records):
+            recorded = record["request"]
+            if idx in self.used or (recorded["method"], recorded["path"]) != (request.method, path):
+                continue
+            self.used.add(idx)
+            if path.endswith("/statements"):
+                self._check_statement(json.loads(request.content), json.loads(recorded["body"]))
+            return _response(record)
+        self.problems.append(f"unrecorded request {request.method} {path}")
+        return httpx.Response(404, json={"errors": [f"Not found: {path}"]})
+
+    def _config_read(self, path: str) -> httpx.Response:
+        """The session config as recorded just before the next unanswered exchange."""
+        pending = [
+            i
+            for i, r in enumerate(self.records)
+            if i not in self.used
+            and not _is_config_read(r["request"]["method"], r["request"]["path"])
+        ]
+        limit = pending[0] if pending else len(self.records)
+        reads = [
+            r
+            for i, r in enumerate(self.records[:limit])
+            if (r["request"]["method"], r["request"]["path"]) == ("GET", path)
+        ]
+        return _response(reads[-1])
+
+    def _check_statement(self, sent: dict[str, object], recorded: dict[str, object]) -> None:
+        self.statements.append(str(sent.get("statement")))
+        if sent != recorded:
+            self.problems.append(f"statement body {sent} != recorded {recorded}")
+
+
+def _response(record: dict[str, Any]) -> httpx.Response:
+    response = record["response"]
+    headers = {"content-type": "application/json; charset=UTF-8"}
+    return httpx.Response(response["status"], content=response["body_raw"], headers=headers)
+
+
+def _is_config_read(method: str, path: str) -> bool:
+    return method == "GET" and re.fullmatch(r"/v\d/sessions/[0-9a-f-]{36}", path) is not None
+
+
+@pytest.mark.parametrize("name", ["batch", "stream"])
+def test_shell_replays_the_flink_sql_client_conversation(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sqlgateway sql -f script`` sends the Flink client's requests and prints its output."""
+    suffix = "" if name == "batch" else "_stream"
+    replay = FlinkReplay(SQL_CLIENT / f"sqlclient_http_{name}.jsonl")
+    script = SQL_CLIENT / f"script{suffix}.sql"
+    client = GatewayClient("http://127.0.0.1:8083", transport=httpx.MockTransport(replay))
+    code = run(parse_options(["-f", str(script), "--echo"]), client=client)
+    captured = capsys.readouterr()
+    assert replay.problems == []
+    assert replay.statements == [
+        e.statement for e in statements_of(SQL_CLIENT / f"sqlclient_http_{name}.jsonl")
+    ]
+    ours = [
+        _TIMING.sub("", b.split("\n", 1)[1]).strip() for b in captured.out.split("Flink SQL> ")[1:]
+    ]
+    expected = printed_blocks(SQL_CLIENT / f"stdout_script{suffix}.txt")
+    if name == "stream":
+        assert code == 1
+        ours[-1] = _TIMING.sub("", captured.err).strip()
+    else:
+        assert code == 0 and captured.err == ""
+    assert ours == expected

@@ -139,13 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def run(options: Options) -> int:
-    """Run the client with parsed options."""
+def run(options: Options, client: GatewayClient | None = None) -> int:
+    """Run the client with parsed options (``client``: a preconfigured client to use)."""
     console = Console(spinner=options.spinner)
-    options = _ask_password(options)
-    client = GatewayClient(
-        options.endpoint, credentials=options.credentials, api_version=options.api_version
-    )
+    if client is None:
+        options = _ask_password(options)
+        client = GatewayClient(
+            options.endpoint, credentials=options.credentials, api_version=options.api_version
+        )
     try:
         session = _open(client, options, console)
         if session is None:

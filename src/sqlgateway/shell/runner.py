@@ -117,6 +117,8 @@ class StatementRunner:
             )
             for page in pages:
                 job.events.put(("page", page))
+                if _is_plain_success(page):
+                    break  # like the Flink client: an "OK" result needs no EOS round trip
             job.events.put(("done", None))
         except GatewayClientError as exc:
             if not job.stop.is_set():
@@ -151,6 +153,10 @@ class StatementRunner:
             self.console.error(f"{ERROR_HEAD}\n{detail}")
         else:
             self.console.error(f"[ERROR] {describe_error(exc, verbose)}")
+
+
+def _is_plain_success(page: ResultPage) -> bool:
+    return page.result_kind == "SUCCESS" and page.is_query_result is False
 
 
 def session_gone(exc: GatewayClientError | None, session: str) -> bool:
