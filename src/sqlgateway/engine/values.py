@@ -68,6 +68,7 @@ __all__ = [
     "encode_json_value",
     "encode_plain_value",
     "check_json_supported",
+    "field_encoder",
     "java_double_str",
     "java_float_str",
     "java_decimal_json",
@@ -564,6 +565,11 @@ def _plain_conv(t: LogicalType, zone: dt.tzinfo) -> Conv:
             "(" + ", ".join([c(x) for c, x in zip(convs, _row_values(t, v), strict=False)]) + ")"
         )
     return str
+
+
+def field_encoder(t: LogicalType, row_format: RowFormat, time_zone: str = "UTC") -> Conv:
+    """A function rendering one top-level field value (None = NULL) as its JSON text."""
+    return _field_encoder(t, row_format, time_zone)
 
 
 @functools.lru_cache(maxsize=1024)
