@@ -15,6 +15,7 @@ from .errors import (
     GatewayClientError,
     GatewayConnectionError,
     GatewayHTTPError,
+    GatewayProtocolError,
     extract_root_cause,
 )
 from .gateway import DEFAULT_ENDPOINT, Credentials, GatewayClient, PollPolicy, normalize_endpoint
@@ -37,6 +38,7 @@ __all__ = [
     "GatewayClientError",
     "GatewayConnectionError",
     "GatewayHTTPError",
+    "GatewayProtocolError",
     "PollPolicy",
     "ResultPage",
     "ResultType",

@@ -24,6 +24,10 @@ class GatewayConnectionError(GatewayClientError):
     """The gateway could not be reached (connection refused, timeout, protocol error)."""
 
 
+class GatewayProtocolError(GatewayClientError):
+    """The gateway answered 2xx with a body that is not the expected JSON shape."""
+
+
 class GatewayHTTPError(GatewayClientError):
     """The gateway answered with a non-2xx status.
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from .errors import GatewayConnectionError, GatewayHTTPError
+from .errors import GatewayConnectionError, GatewayHTTPError, GatewayProtocolError
 from .types import ApiVersion, ResultPage, ResultType, RowFormat, StatementResult
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:8083"
@@ -99,7 +99,7 @@ class GatewayClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def request(self, method: str, path: str, body: Any = None, **params: str) -> Any:
+    def request(self, method: str, path: str, body: Any = None, **params: str) -> dict[str, Any]:
         """Send one request (``path`` relative to the endpoint); return the decoded JSON body.
 
         Raises :class:`GatewayHTTPError` for non-2xx answers and
@@ -115,9 +115,15 @@ class GatewayClient:
             )
         except httpx.HTTPError as exc:
             raise GatewayConnectionError(f"{method} {self.endpoint}{path}: {exc}") from exc
-        if response.is_success:
-            return response.json() if response.content else {}
-        raise GatewayHTTPError(response.status_code, _error_strings(response), method, path)
+        if not response.is_success:
+            raise GatewayHTTPError(response.status_code, _error_strings(response), method, path)
+        try:
+            body = response.json() if response.content else {}
+        except ValueError as exc:
+            raise GatewayProtocolError(f"{method} {path}: answer is not JSON") from exc
+        if not isinstance(body, dict):
+            raise GatewayProtocolError(f"{method} {path}: answer is not a JSON object")
+        return body
 
     @property
     def version(self) -> ApiVersion:
@@ -155,7 +161,8 @@ class GatewayClient:
         body: dict[str, Any] = {"properties": dict(properties or {})}
         if name is not None:
             body["sessionName"] = name
-        return str(self.request("POST", self._path("/sessions"), body)["sessionHandle"])
+        answer = self.request("POST", self._path("/sessions"), body)
+        return _field(answer, "sessionHandle")
 
     def get_session_config(self, session: str) -> dict[str, str]:
         """The session's full effective configuration."""
@@ -194,7 +201,7 @@ class GatewayClient:
         if execution_config:
             body["executionConfig"] = dict(execution_config)
         path = self._path(f"/sessions/{session}/statements")
-        return str(self.request("POST", path, body)["operationHandle"])
+        return _field(self.request("POST", path, body), "operationHandle")
 
     def status(self, session: str, operation: str) -> str:
         """The operation status (``RUNNING``, ``FINISHED``, ``ERROR``, ...)."""
@@ -224,12 +231,12 @@ class GatewayClient:
         """Fetch one page of results by token (``rowFormat`` is only sent for v2+)."""
         path = self._path(f"/sessions/{session}/operations/{operation}/result/{token}")
         if self.version is ApiVersion.V1:
-            return ResultPage.from_json(self.request("GET", path))
-        return ResultPage.from_json(self.request("GET", path, rowFormat=row_format.value))
+            return _page(self.request("GET", path))
+        return _page(self.request("GET", path, rowFormat=row_format.value))
 
     def fetch_uri(self, uri: str) -> ResultPage:
         """Fetch the page at a ``nextResultUri`` (query string included)."""
-        return ResultPage.from_json(self.request("GET", uri))
+        return _page(self.request("GET", uri))
 
     def iter_results(
         self,
@@ -287,6 +294,20 @@ class GatewayClient:
     def _close_quietly(self, session: str, operation: str) -> None:
         with contextlib.suppress(GatewayHTTPError, GatewayConnectionError):
             self.close_operation(session, operation)
+
+
+def _field(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise GatewayProtocolError(f"answer has no {key!r}: {body}")
+    return value
+
+
+def _page(body: dict[str, Any]) -> ResultPage:
+    try:
+        return ResultPage.from_json(body)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise GatewayProtocolError(f"malformed fetch-results answer: {exc}") from exc
 
 
 def _error_strings(response: httpx.Response) -> list[str]:

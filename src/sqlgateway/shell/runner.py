@@ -100,31 +100,38 @@ class StatementRunner:
         self.console.status(text)
 
     def _work(self, statement: str, job: _Job) -> None:
-        """Worker thread: execute, follow the result pages, close the operation."""
+        """Worker thread: execute, follow the result pages, close the operation, report."""
+        outcome: tuple[str, object] = ("done", None)
         try:
-            operation = self.client.execute(self.session, statement)
-            with job.lock:
-                job.operation = operation
-            if job.stop.is_set():
-                return
-            pages = self.client.iter_results(
-                self.session,
-                operation,
-                RowFormat.PLAIN_TEXT,
-                self.poll,
-                stop=job.stop.is_set,
-                sleep=job.stop.wait,
-            )
-            for page in pages:
-                job.events.put(("page", page))
-                if _is_plain_success(page):
-                    break  # like the Flink client: an "OK" result needs no EOS round trip
-            job.events.put(("done", None))
+            self._follow(statement, job)
         except GatewayClientError as exc:
-            if not job.stop.is_set():
-                job.events.put(("error", exc))
+            outcome = ("error", exc)
+        except Exception as exc:  # a bug must not leave the caller waiting forever
+            outcome = ("error", GatewayClientError(f"internal error: {exc!r}"))
         finally:
             self._close(job)
+            if not job.stop.is_set():
+                job.events.put(outcome)
+
+    def _follow(self, statement: str, job: _Job) -> None:
+        """Execute ``statement`` and queue its result pages until EOS (or stop)."""
+        operation = self.client.execute(self.session, statement)
+        with job.lock:
+            job.operation = operation
+        if job.stop.is_set():
+            return
+        pages = self.client.iter_results(
+            self.session,
+            operation,
+            RowFormat.PLAIN_TEXT,
+            self.poll,
+            stop=job.stop.is_set,
+            sleep=job.stop.wait,
+        )
+        for page in pages:
+            job.events.put(("page", page))
+            if _is_plain_success(page):
+                break  # like the Flink client: an "OK" result needs no EOS round trip
 
     def _close(self, job: _Job) -> None:
         """Close the operation once (from whichever thread gets here first)."""
