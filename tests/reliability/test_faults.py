@@ -73,8 +73,13 @@ def _cpu_seconds(interval: float) -> float:
     return float(sum(p.cpu_times()[:2]) - before)
 
 
+def _own_threads() -> int:
+    """Threads other than anyio's bounded, self-expiring pool for blocking handlers."""
+    return sum(1 for t in threading.enumerate() if t.name != "AnyIO worker thread")
+
+
 def test_session_closed_while_statement_runs(gw: RunningGateway) -> None:
-    threads_before = threading.active_count()
+    threads_before = _own_threads()
     with gw.client() as c:
         sh = open_session(c)
         oh = execute(c, sh, SLOW_QUERY)
@@ -90,7 +95,7 @@ def test_session_closed_while_statement_runs(gw: RunningGateway) -> None:
         sh2 = open_session(c)
         assert fetch_all(c, sh2, execute(c, sh2, "SELECT 1")).rows == [[1]]
         c.delete(f"/v1/sessions/{sh2}")
-    assert threading.active_count() <= threads_before + 1
+    assert _own_threads() <= threads_before + gw.service.worker_threads
 
 
 def test_cancel_racing_with_completion(gw: RunningGateway) -> None:
@@ -120,6 +125,26 @@ def test_cancel_racing_with_completion(gw: RunningGateway) -> None:
             assert c.delete(f"/v1/sessions/{sh}/operations/{oh}/close").status_code == 200
         c.delete(f"/v1/sessions/{sh}")
     assert sum(outcomes.values()) == 60
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a cancel that arrives before the engine tracked the statement's cursor is lost: the "
+    "statement runs on and blocks the session (engine cancel/track race)",
+)
+def test_cancel_right_after_submit_stops_the_statement() -> None:
+    g = start_gateway()  # its own gateway: a missed cancel leaves a statement running
+    try:
+        with g.client() as c:
+            sh = open_session(c)
+            for _ in range(3):
+                oh = execute(c, sh, SLOW_QUERY)
+                r = c.post(f"/v1/sessions/{sh}/operations/{oh}/cancel")
+                assert r.json() == {"status": "CANCELED"}
+                nxt = execute(c, sh, "SELECT 1")
+                assert wait_status(c, sh, nxt, timeout=5) == "FINISHED"
+    finally:
+        g.stop()
 
 
 # ---- processes -----------------------------------------------------------------------------
