@@ -263,3 +263,18 @@ def test_live_table_redraws_in_place() -> None:
     text = out.getvalue()
     assert "\x1b[7F\x1b[J" in text
     assert text.endswith("3 rows in set, materialized from 3 changes\n")
+
+
+def test_a_non_gateway_endpoint_is_a_protocol_error() -> None:
+    import httpx
+
+    from sqlgateway.client import GatewayClient, GatewayProtocolError
+
+    def html(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>not a gateway</html>")
+
+    with GatewayClient("http://x", transport=httpx.MockTransport(html)) as client:
+        with pytest.raises(GatewayProtocolError):
+            client.api_versions()
+        with pytest.raises(GatewayProtocolError):
+            client.fetch_uri("/v4/whatever")
