@@ -318,3 +318,23 @@ def test_fast_paths_equal_python_reference(
     expected = batch.encode_python(fmt)
     assert batch.encode_with(fmt, "sql") == expected
     assert batch.encode_with(fmt, "auto") == expected
+
+
+def test_declared_types_differing_from_arrow_layout() -> None:
+    """The engine may declare Flink literal types (DECIMAL(10,4), TIMESTAMP(3), FLOAT) over
+    DuckDB data of another scale/unit/width: every strategy still renders the declared type."""
+    rb = _duckdb_batch(
+        "SELECT 3.14::DECIMAL(10,2) AS d, TIMESTAMP '2024-01-02 12:34:56.789' AS ts,"
+        " 0.1::DOUBLE AS f FROM range(3)"
+    )
+    types = [
+        LogicalType("DECIMAL", precision=10, scale=4),
+        LogicalType("TIMESTAMP_WITHOUT_TIME_ZONE", precision=3),
+        LogicalType("FLOAT"),
+    ]
+    batch = ArrowRowBatch(rb, types)
+    row_plain = b'{"kind":"INSERT","fields":["3.1400","2024-01-02 12:34:56.789","0.1"]}'
+    row_json = b'{"kind":"INSERT","fields":[3.14,"2024-01-02T12:34:56.789",0.1]}'
+    for strategy in STRATEGIES:
+        assert batch.encode_with(RowFormat.PLAIN_TEXT, strategy) == b",".join([row_plain] * 3)
+        assert batch.encode_with(RowFormat.JSON, strategy) == b",".join([row_json] * 3)

@@ -416,7 +416,7 @@ def _json_scalar(t: LogicalType, zone: dt.tzinfo) -> Conv | None:  # noqa: C901 
     if r == "CHAR":
         return lambda v: json_str(_pad_char(t, v))
     if r == "VARCHAR":
-        return json_str
+        return lambda v: json_str(v if isinstance(v, str) else str(v))
     if r in ("BINARY", "VARBINARY"):
         return lambda v: '"' + base64.b64encode(bytes(v)).decode("ascii") + '"'
     if r == "DATE":
@@ -515,7 +515,7 @@ def _plain_scalar(t: LogicalType, zone: dt.tzinfo) -> Conv | None:  # noqa: C901
     if r == "CHAR":
         return lambda v: _pad_char(t, v)
     if r == "VARCHAR":
-        return str
+        return lambda v: v if isinstance(v, str) else str(v)
     if r in ("BINARY", "VARBINARY"):
         return lambda v: "x'" + bytes(v).hex() + "'"
     if r == "DATE":

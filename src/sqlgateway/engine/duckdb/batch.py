@@ -239,7 +239,7 @@ def _arrow_text(  # noqa: C901 - a type switch
         if json:
             return pc.cast(col, pa.string()), ("", "")
         return pc.if_else(col, _str("TRUE"), _str("FALSE")), ("", "")
-    if r in ("FLOAT", "DOUBLE") and pa.types.is_floating(a):
+    if r in ("FLOAT", "DOUBLE") and a == (pa.float32() if r == "FLOAT" else pa.float64()):
         return _float_text(col, r == "FLOAT", json), ("", "")
     if r == "DECIMAL" and pa.types.is_decimal(a) and a.scale == (t.scale or 0):
         return _decimal_text(col, a.scale, json), ("", "")
@@ -781,8 +781,42 @@ def _check_arrow(t: LogicalType, a: pa.DataType) -> None:
         raise _Unsupported(str(a))
     if r == "TIME_WITHOUT_TIME_ZONE" and t.precision:
         raise _Unsupported("TIME(p>0)")
+    layout = _LAYOUTS.get(r)
+    if layout is not None and not layout(t, a):  # e.g. DECIMAL data at another scale
+        raise _Unsupported(f"{t.summary()} as {a}")
     for ct, ca in _children(t, a):
         _check_arrow(ct, ca)
+
+
+def _is_text(a: pa.DataType) -> bool:
+    return bool(pa.types.is_string(a) or pa.types.is_large_string(a) or pa.types.is_string_view(a))
+
+
+def _is_bytes(a: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_binary(a) or pa.types.is_large_binary(a) or pa.types.is_fixed_size_binary(a)
+    )
+
+
+# Arrow layouts whose DuckDB rendering the SQL expressions assume, per Flink type root.
+_LAYOUTS: dict[str, Callable[[LogicalType, pa.DataType], bool]] = {
+    **{r: (lambda t, a: bool(pa.types.is_integer(a))) for r in _INTS},
+    "BOOLEAN": lambda t, a: bool(pa.types.is_boolean(a)),
+    "FLOAT": lambda t, a: a == pa.float32(),
+    "DOUBLE": lambda t, a: a == pa.float64(),
+    "DECIMAL": lambda t, a: bool(pa.types.is_decimal(a) and a.scale == (t.scale or 0)),
+    "CHAR": lambda t, a: _is_text(a),
+    "VARCHAR": lambda t, a: _is_text(a),
+    "BINARY": lambda t, a: _is_bytes(a),
+    "VARBINARY": lambda t, a: _is_bytes(a),
+    "DATE": lambda t, a: bool(pa.types.is_date32(a)),
+    "TIME_WITHOUT_TIME_ZONE": lambda t, a: bool(pa.types.is_time(a)),
+    "TIMESTAMP_WITHOUT_TIME_ZONE": lambda t, a: bool(pa.types.is_timestamp(a) and a.tz is None),
+    "TIMESTAMP_WITH_LOCAL_TIME_ZONE": lambda t, a: bool(
+        pa.types.is_timestamp(a) and a.tz is not None
+    ),
+    "NULL": lambda t, a: bool(pa.types.is_null(a)),
+}
 
 
 def _children(t: LogicalType, a: pa.DataType) -> list[tuple[LogicalType, pa.DataType]]:
