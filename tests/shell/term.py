@@ -22,7 +22,7 @@ def clean(text: str) -> str:
 class Term:
     """The shell running in a pty; ``expect`` searches the cleaned output after the last match."""
 
-    def __init__(self, args: list[str], home: Path, timeout: float = 20.0) -> None:
+    def __init__(self, args: list[str], home: Path, timeout: float = 45.0) -> None:
         env = {
             **os.environ,
             "HOME": str(home),
