@@ -24,6 +24,7 @@ from sqlgateway import __version__, config
 from sqlgateway.config import ConfigError, Settings
 from sqlgateway.engine import create_engine
 from sqlgateway.rest.app import ASGIApp, create_app
+from sqlgateway.security.tls import tls_enabled, uvicorn_ssl_options
 from sqlgateway.service.gateway import GatewayService
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ class Gateway:
         host = self.host
         if host in ("0.0.0.0", "::"):
             host = self.settings.get(config.REST_ADDRESS)
-        return f"http://{'[' + host + ']' if ':' in host else host}:{self.port}"
+        scheme = "https" if tls_enabled(self.settings) else "http"  # security: TLS
+        return f"{scheme}://{'[' + host + ']' if ':' in host else host}:{self.port}"
 
 
 def bind_socket(settings: Settings) -> socket.socket:
@@ -161,6 +163,7 @@ def uvicorn_config(gateway: Gateway, **overrides: Any) -> uvicorn.Config:
         import httptools  # noqa: F401
 
         kwargs["http"] = "httptools"
+    kwargs.update(uvicorn_ssl_options(gateway.settings))  # security: HTTPS / mutual TLS
     kwargs.update(overrides)
     return uvicorn.Config(gateway.app, **kwargs)
 

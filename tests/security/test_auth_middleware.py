@@ -14,11 +14,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from tests.security.servers import JwtKit, make_jwt_kit, serve
 
 from sqlgateway.config import Settings
 from sqlgateway.rest.auth import AuthMiddleware, middleware
 from sqlgateway.security import hashing
+from tests.security.servers import JwtKit, make_jwt_kit, serve
 
 TOKEN = "tok-" + "a" * 40
 ARGON_TOKEN = "tok-" + "b" * 40

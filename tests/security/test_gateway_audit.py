@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import start_gateway
 from tests.helpers import execute, fetch_all, open_session, wait_status
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.conftest import RunningGateway, start_gateway
-from tests.helpers import execute, fetch_all, open_session, wait_status
 
 from sqlgateway.security import hashing
+from tests.conftest import RunningGateway, start_gateway
+from tests.helpers import execute, fetch_all, open_session, wait_status
 
 ALICE = "alice-token-" + "1" * 32
 BOB_PASSWORD = "bob's password"

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tests.conftest import RunningGateway, start_gateway
 from tests.helpers import execute, fetch_all, open_session, wait_status
 

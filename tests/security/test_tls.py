@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.security.servers import Pki, make_pki, serve
-from tests.security.test_auth_middleware import echo_app
 
 from sqlgateway.config import ConfigError, Settings
 from sqlgateway.rest.auth import middleware
 from sqlgateway.security.tls import tls_enabled, uvicorn_ssl_options
+from tests.security.servers import Pki, make_pki, serve
+from tests.security.test_auth_middleware import echo_app
 
 
 @pytest.fixture(scope="module")
