@@ -242,11 +242,13 @@ def rows10m(ctx: Ctx) -> Section:
         "max_page_rows": st.max_page_rows,
         "response_mb": round(st.response_bytes / 1e6, 1),
         "client_cpu_s": round(cpu1 - cpu0, 2),
+        "client_cpu_us_per_row": round((cpu1 - cpu0) * 1e6 / max(1, st.rows), 3),
     }
     if mon:
         sec.metrics.update(
             {
                 "server_cpu_s": round(scpu1 - scpu0, 2),
+                "server_cpu_us_per_row": round((scpu1 - scpu0) * 1e6 / max(1, st.rows), 3),
                 "rss_before_mb": round(rss_before or 0, 1),
                 "rss_peak_sampled_mb": round(sampled or 0, 1),
                 "rss_peak_hwm_mb": round(mon.hwm_mb(), 1) if peak_reset else None,
