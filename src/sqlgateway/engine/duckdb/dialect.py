@@ -19,6 +19,7 @@ from sqlglot.dialects.spark import Spark
 from sqlglot.errors import ParseError
 from sqlglot.tokenizer_core import TokenType
 
+from sqlgateway.engine.duckdb import literals
 from sqlgateway.errors import PARSER_EXCEPTION, VALIDATION_EXCEPTION, ExecutionError
 from sqlgateway.model import LogicalType
 from sqlgateway.sql.splitter import tokenize
@@ -232,6 +233,8 @@ def _rewrite(node: exp.Expr) -> exp.Expr:  # noqa: C901 - a rewrite switch
         if node.name.upper() == "LOCALTIMESTAMP":  # TIMESTAMP(3) in Flink
             return _sql("CAST(current_localtimestamp() AS TIMESTAMP_MS)")
         return _sql("CAST(current_localtime() AS TIME)")
+    if isinstance(node, exp.Length) and not isinstance(node.parent, exp.Cast):
+        return exp.Cast(this=node, to=exp.DataType.build("INT"))
     if isinstance(node, exp.StrToUnix):
         if node.this is None or isinstance(node.this, exp.CurrentTimestamp):
             return _sql("CAST(epoch(now()) AS BIGINT)")
@@ -415,27 +418,31 @@ def final_column_names(names: list[str], tree: exp.Expr | None = None) -> list[s
 
 
 def declared_types(tree: exp.Expr | None) -> dict[int, LogicalType]:
-    """Flink's types of top-level select items whose type DuckDB cannot tell: literals (``1`` ->
-    INT NOT NULL, ``'abc'`` -> CHAR(3) NOT NULL) and casts/functions with a precision or length
-    (``CAST(x AS TIMESTAMP_LTZ(3))``, ``CAST(x AS CHAR(2))``, ``TO_TIMESTAMP(s)``), by position;
-    empty when positions are not known (``*``)."""
-    if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) for e in tree.expressions):
+    """Flink's types of top-level select items whose type DuckDB cannot tell, by position:
+    literal-only expressions (``1`` -> INT NOT NULL, ``'abc'`` -> CHAR(3) NOT NULL, casts of
+    literals, constructors, VALUES), casts with a length/precision, TO_TIMESTAMP[_LTZ]."""
+    if isinstance(tree, exp.Values):
+        return {i: t for i, t in enumerate(literals.values_types(tree)) if t is not None}
+    if not isinstance(tree, exp.Select):
+        return {}
+    items = tree.expressions
+    if len(items) == 1 and isinstance(items[0], exp.Star):
+        source = tree.args.get("from_") or tree.args.get("from")
+        inner = source.this if source is not None else None
+        if isinstance(inner, exp.Subquery) and isinstance(inner.this, exp.Values):
+            return declared_types(inner.this)
+        if isinstance(inner, exp.Values):
+            return declared_types(inner)
+        return {}
+    if any(isinstance(e, exp.Star) for e in items):
         return {}
     out: dict[int, LogicalType] = {}
-    for i, item in enumerate(tree.expressions):
+    for i, item in enumerate(items):
         node = item.this if isinstance(item, exp.Alias) else item
-        t = _literal_type(node) or _declared_type(node)
-        if t is not None:
+        t = literals.literal_type(node) or _declared_type(node)
+        if t is not None and t.root != "NULL":
             out[i] = t
     return out
-
-
-def _int_param(dt: exp.DataType) -> int | None:
-    if not dt.expressions:
-        return None
-    p = dt.expressions[0]
-    p = p.this if isinstance(p, exp.DataTypeParam) else p
-    return int(p.name) if isinstance(p, exp.Literal) and p.is_int else None
 
 
 def _declared_type(node: exp.Expr) -> LogicalType | None:
@@ -448,41 +455,10 @@ def _declared_type(node: exp.Expr) -> LogicalType | None:
             p = int(args[1].name) if len(args) > 1 and args[1].is_int else 3
             return LogicalType("TIMESTAMP_WITH_LOCAL_TIME_ZONE", precision=p)
         return None
-    if not isinstance(node, exp.Cast):
+    if isinstance(node, exp.Length):
+        return LogicalType("INTEGER")
+    if not isinstance(node, exp.Cast) or not node.to.expressions:
         return None
-    dt, n = node.to, _int_param(node.to)
-    kind = dt.this
-    if n is None:
+    if node.to.this is exp.DataType.Type.DECIMAL:
         return None
-    if kind in (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR):
-        return LogicalType("CHAR" if kind is exp.DataType.Type.CHAR else "VARCHAR", length=n)
-    if kind is exp.DataType.Type.TIMESTAMPLTZ:
-        return LogicalType("TIMESTAMP_WITH_LOCAL_TIME_ZONE", precision=n)
-    if kind is exp.DataType.Type.TIMESTAMP:
-        return LogicalType("TIMESTAMP_WITHOUT_TIME_ZONE", precision=n)
-    return None
-
-
-def _literal_type(node: exp.Expr) -> LogicalType | None:
-    negative = isinstance(node, exp.Neg)
-    if negative:
-        node = node.this
-    if isinstance(node, exp.Boolean):
-        return LogicalType("BOOLEAN", False)
-    if not isinstance(node, exp.Literal):
-        return None
-    text = node.this
-    if node.is_string:
-        return LogicalType("CHAR", False, length=len(text)) if text else None
-    if re.fullmatch(r"\d+", text):
-        value = -int(text) if negative else int(text)
-        if -(2**31) <= value < 2**31:
-            return LogicalType("INTEGER", False)
-        if -(2**63) <= value < 2**63:
-            return LogicalType("BIGINT", False)
-        return None
-    m = re.fullmatch(r"(\d*)\.(\d+)", text)
-    if m:
-        digits = len(m.group(1).lstrip("0")) + len(m.group(2))
-        return LogicalType("DECIMAL", False, precision=max(digits, 1), scale=len(m.group(2)))
-    return None
+    return literals.cast_target(node.to)
