@@ -9,7 +9,12 @@ from pathlib import Path
 
 SQL_CMD = [sys.executable, "-m", "sqlgateway.shell"]  # the same main() as ``sqlgateway sql``
 CLI_CMD = [sys.executable, "-m", "sqlgateway", "sql"]
-LONG_QUERY = "SELECT x FROM generate_series(1, 4000000000) AS t(x) WHERE x % 1000000007 = 0;"
+# an unbounded stream, 5 rows per second (Flink's datagen connector; works on every engine)
+SLOW_STREAM = (
+    "CREATE TEMPORARY TABLE slow_stream (id INT) "
+    "WITH ('connector' = 'datagen', 'rows-per-second' = '5');"
+)
+LONG_QUERY = "SELECT id FROM slow_stream;"
 
 
 def run_sql(
