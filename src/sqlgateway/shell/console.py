@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from .render import display_width
+
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _CLEAR_LINE = "\r\x1b[K"
 
@@ -54,7 +56,7 @@ class Console:
         self.out.write("".join(t + "\n" for t in texts))
         self.out.flush()
         width = max(1, shutil.get_terminal_size().columns)
-        return sum(max(1, -(-len(t) // width)) for t in texts)
+        return sum(max(1, -(-display_width(t) // width)) for t in texts)
 
     def error(self, text: str) -> None:
         """Print an error message on stderr."""
