@@ -201,7 +201,6 @@ def _string_data(arr: pa.Array) -> bytes:
 _INTS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT"})
 _STRINGS = frozenset({"CHAR", "VARCHAR"})
 _NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
-_INTEGRAL_TEXT = r"^(-?\d+)$"
 
 
 def _arrow_fragment(col: pa.Array, t: LogicalType, row_format: RowFormat) -> Fragment | None:
@@ -294,7 +293,7 @@ def _replace_some(
 def _float_text(col: pa.Array, is_float: bool, json: bool) -> pa.Array:
     """Java ``Float/Double.toString``: arrow prints the same shortest digits; in 1e-3 <= |x| <
     1e7 only ``.0`` is missing on integral values. Other values are rendered in Python."""
-    text = pc.replace_substring_regex(pc.cast(col, pa.string()), _INTEGRAL_TEXT, r"\1.0")
+    text = _append_missing_fraction(pc.cast(col, pa.string()))
     mag = pc.abs(col)
     bounds = pc.min_max(mag).as_py()
     lo, hi = bounds["min"], bounds["max"]
@@ -313,7 +312,13 @@ def _float_text(col: pa.Array, is_float: bool, json: bool) -> pa.Array:
     return _replace_some(text, pc.invert(common), col, render)
 
 
-_STRIP_HARD = r"^-?[1-9][0-9]*0$"  # integral with trailing zeros after stripping: 1E+2 form
+def _append_missing_fraction(text: pa.Array) -> pa.Array:
+    """``"1"`` → ``"1.0"`` (Java prints at least one fraction digit)."""
+    no_dot = pc.fill_null(pc.invert(pc.match_substring(text, ".")), _FALSE)
+    if not pc.any(no_dot).as_py():
+        return text
+    fixed = pc.binary_join_element_wise(pc.filter(text, no_dot), _str(".0"), _str(""))
+    return pc.replace_with_mask(text, no_dot, fixed)
 
 
 def _decimal_text(col: pa.Array, scale: int, json: bool) -> pa.Array:
@@ -327,7 +332,8 @@ def _decimal_text(col: pa.Array, scale: int, json: bool) -> pa.Array:
         return _replace_some(text, sci, col, lambda v: java_decimal_plain(v, scale))
     if scale > 0:  # "1.500" -> "1.5", "2.000" -> "2", "0.000" -> "0"
         text = pc.utf8_rtrim(pc.utf8_rtrim(text, "0"), ".")
-    hard = pc.match_substring_regex(text, _STRIP_HARD)
+    # after stripping, a trailing zero means an integral value: Java writes 1E+2, 1.5E+3
+    hard = pc.and_(pc.ends_with(text, "0"), pc.not_equal(text, _str("0")))
     if sci is not None:
         hard = pc.or_(hard, sci)
     return _replace_some(text, hard, col, java_decimal_json)
