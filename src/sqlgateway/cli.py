@@ -85,6 +85,11 @@ def _configure_logging(settings: config.Settings, level: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "sql":  # the client needs none of the server modules: start fast
+        from sqlgateway.shell import main as sql_main
+
+        return int(sql_main(argv[1:]))
     _load_optional_options()
     parser = argparse.ArgumentParser(
         prog="sqlgateway",
@@ -95,11 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     _serve_parser(sub)
     sub.add_parser("sql", help="interactive SQL client for any Flink SQL gateway", add_help=False)
     sub.add_parser("auth", help="manage credentials (hash tokens and passwords)", add_help=False)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "sql":
-        from sqlgateway.shell import main as sql_main
-
-        return int(sql_main(argv[1:]))
     if argv and argv[0] == "auth":
         from sqlgateway.security.cli import main as auth_main
 
