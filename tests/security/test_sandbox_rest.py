@@ -182,11 +182,6 @@ def test_allowed_directory_still_works(env: dict[str, Any]) -> None:
     assert (data / "out.csv").read_text().split() == ["x", "7"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the DuckDB engine does not call sandbox.check_statement yet: DuckDB-level PRAGMA/"
-    "CALL reach DuckDB (file and network access stay confined by DuckDB itself)",
-)
 def test_duckdb_configuration_statements_are_refused(env: dict[str, Any]) -> None:
     g: RunningGateway = env["gw"]
     with g.client() as c:
