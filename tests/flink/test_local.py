@@ -40,6 +40,8 @@ def test_query_result_shape(session: EngineSession) -> None:
     ]
     assert fetched.rows_json == b'{"kind":"INSERT","fields":[1]}'
     assert fetched.rows_plain == b'{"kind":"INSERT","fields":["1"]}'
+    # The SQL client sends a trailing semicolon.
+    assert run(session, "SELECT 7;").rows_json == b'{"kind":"INSERT","fields":[7]}'
 
 
 def test_set_reset_and_statement_overrides(session: EngineSession) -> None:

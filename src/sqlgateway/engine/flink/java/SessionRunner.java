@@ -334,6 +334,13 @@ public final class SessionRunner {
     }
 
     private Outcome table(TableResultInternal result, boolean isQuery, Map<String, String> overrides) {
+        if (!isQuery && result.getJobClient().isPresent()) {
+            // A job that is not a query (EXECUTE PLAN, ...): report its id; its lifetime is the
+            // job's own, not the operation's (as for INSERT).
+            JobClient job = result.getJobClient().get();
+            jobs.add(job);
+            return Outcome.jobId(job.getJobID().toString());
+        }
         Outcome o = Outcome.fromTable(result, isQuery, state.zone(overrides), bufferRows);
         RowFetcher f = o.fetcher();
         if (f != null && result.getJobClient().isPresent()) {
