@@ -162,3 +162,18 @@ def test_expired_session_is_replaced(
         term.prompt()
     finally:
         term.close()
+
+
+def test_ctrl_r_searches_the_history(term: Term) -> None:
+    term.line("SELECT 'needle' AS n;")
+    term.expect(r"Received a total of 1 row")
+    term.prompt()
+    term.send("\x12")  # Ctrl-R
+    term.expect(r"I-search backward")
+    term.send("needl")
+    time.sleep(0.3)
+    term.send("\r")  # accept the search result into the buffer
+    time.sleep(0.3)
+    term.send("\r")  # submit it
+    term.expect(r"\|\s+needle \|")
+    term.expect(r"Received a total of 1 row")

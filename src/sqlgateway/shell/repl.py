@@ -9,7 +9,7 @@ from pathlib import Path
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import Completer, ThreadedCompleter
-from prompt_toolkit.filters import completion_is_selected
+from prompt_toolkit.filters import completion_is_selected, is_searching
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.lexers import Lexer, PygmentsLexer
@@ -49,7 +49,7 @@ def key_bindings() -> KeyBindings:
     """Enter: newline until the statement is complete; Alt-Enter: submit anyway."""
     bindings = KeyBindings()
 
-    @bindings.add("enter", filter=~completion_is_selected)
+    @bindings.add("enter", filter=~completion_is_selected & ~is_searching)
     def _enter(event: KeyPressEvent) -> None:
         buffer = event.current_buffer
         if ready_to_submit(buffer.text):
@@ -57,11 +57,11 @@ def key_bindings() -> KeyBindings:
         else:
             buffer.insert_text("\n")
 
-    @bindings.add("enter", filter=completion_is_selected)
+    @bindings.add("enter", filter=completion_is_selected & ~is_searching)
     def _accept_completion(event: KeyPressEvent) -> None:
         event.current_buffer.complete_state = None
 
-    @bindings.add("escape", "enter")
+    @bindings.add("escape", "enter", filter=~is_searching)
     def _force_submit(event: KeyPressEvent) -> None:
         event.current_buffer.validate_and_handle()
 
