@@ -155,6 +155,8 @@ class DuckDBSession(EngineSession):
         self.database = DEFAULT_DATABASE
         self.statement_set: list[str] | None = None
         self.temporary: dict[Key, TableMeta] = {}
+        self.temp_version = 0  # bumped on every change of ``temporary`` (translation cache)
+        self.translations: dict[tuple[Any, ...], Any] = {}
         self._temp_schema: str | None = None
         self._active: dict[OperationHandle, Any] = {}
         self._active_lock = threading.Lock()
@@ -162,11 +164,15 @@ class DuckDBSession(EngineSession):
 
     # ---- cursors -----------------------------------------------------------------------
 
-    def new_cursor(self, overrides: Mapping[str, str] | None = None) -> Any:
-        """A cursor positioned at the session's catalog/database, in its time zone."""
+    def new_cursor(
+        self, overrides: Mapping[str, str] | None = None, positioned: bool = True
+    ) -> Any:
+        """A cursor in the session's time zone, positioned at its catalog/database (``USE``)
+        unless the SQL it will run is fully qualified (translated queries)."""
         cur = self.engine.cursor()
         try:
-            cur.execute(f"USE {q(self.catalog)}.{q(self.database)}")
+            if positioned:
+                cur.execute(f"USE {q(self.catalog)}.{q(self.database)}")
             zone = self.config.time_zone(overrides)
             if zone != self.engine.default_zone:
                 cur.execute(f"SET TimeZone = {quote_literal(zone)}")
@@ -230,6 +236,7 @@ class DuckDBSession(EngineSession):
 
     def drop_temp_schema(self) -> None:
         self.temporary.clear()
+        self.temp_version += 1
         if self._temp_schema is not None:
             with contextlib.suppress(Exception):
                 self.execute_sql(f"DROP SCHEMA IF EXISTS {self._temp_schema} CASCADE")

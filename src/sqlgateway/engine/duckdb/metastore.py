@@ -67,6 +67,7 @@ class MetaStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[Key, TableMeta] = {}
+        self.version = 0  # bumped on every change (translation caches)
 
     def load(self, cursor: Any, catalog: str) -> None:
         """Read the entries persisted in ``catalog`` (at start-up / ATTACH)."""
@@ -76,6 +77,7 @@ class MetaStore:
         except Exception:  # noqa: BLE001 - no metadata table yet
             return
         with self._lock:
+            self.version += 1
             for db, name, meta in rows:
                 self._entries[key(catalog, db, name)] = TableMeta.from_json(meta)
 
@@ -89,10 +91,12 @@ class MetaStore:
         cursor.execute(f"INSERT INTO {table} VALUES (?, ?, ?)", [k[1], k[2], meta.to_json()])
         with self._lock:
             self._entries[k] = meta
+            self.version += 1
 
     def drop(self, cursor: Any, k: Key) -> None:
         with self._lock:
             present = self._entries.pop(k, None) is not None
+            self.version += 1
         if present:
             table = self._ensure(cursor, k[0])
             cursor.execute(f"DELETE FROM {table} WHERE db = ? AND name = ?", [k[1], k[2]])
@@ -100,6 +104,7 @@ class MetaStore:
     def forget(self, catalog: str, database: str | None = None) -> None:
         """Drop cached entries of a detached catalog / dropped database."""
         with self._lock:
+            self.version += 1
             for k in [
                 k for k in self._entries
                 if k[0] == catalog.lower() and (database is None or k[1] == database.lower())

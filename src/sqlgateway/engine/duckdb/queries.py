@@ -35,13 +35,33 @@ def translate(
 ) -> tuple[dialect.Translation, Resolver]:
     """Translate a Flink query; falls back to the text itself when sqlglot cannot parse it
     (DuckDB then parses it, and reports the syntax error if it is not DuckDB SQL either)."""
+    key = (text, session.catalog, session.database, session.engine.meta.version,
+           session.temp_version, stream_rows)  # fmt: skip
+    cached = session.translations.get(key)
+    if cached is not None:
+        return cached
     resolver = Resolver(session, stream_rows=stream_rows)
     try:
-        return dialect.translate_query(text, resolver), resolver
+        result = dialect.translate_query(text, resolver), resolver
     except ExecutionError as exc:
         if exc.java_class != PARSER_EXCEPTION:
             raise
         return dialect.Translation(text), resolver
+    if not resolver.unbounded and not _uses_files(resolver):
+        if len(session.translations) >= 256:
+            session.translations.pop(next(iter(session.translations)))
+        session.translations[key] = result
+    return result
+
+
+def _uses_files(resolver: Resolver) -> bool:
+    """Filesystem tables list their files at translation time: never cache those."""
+    return resolver.reads_files
+
+
+def needs_position(tr: dialect.Translation, text: str) -> bool:
+    """Raw (untranslated) SQL and the CURRENT_CATALOG/DATABASE functions need ``USE``."""
+    return tr.tree is None or "CURRENT_" in text.upper()
 
 
 def columns_of(tr: dialect.Translation, rel: Any) -> list[Column]:
@@ -64,7 +84,7 @@ def run_query(
     tr, resolver = translate(session, text)
     if resolver.unbounded:
         return _streaming(session, text, overrides, resolver.unbounded)
-    cur = session.new_cursor(overrides)
+    cur = session.new_cursor(overrides, positioned=needs_position(tr, text))
     session.track(handle, cur)
     try:
         rel = cur.sql(tr.sql)

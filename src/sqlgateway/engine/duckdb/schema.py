@@ -37,6 +37,7 @@ class Resolver:
         self.depth = depth
         self.stream_rows = stream_rows  # rows an unbounded source yields in this micro-batch
         self.unbounded: list[TableMeta] = []
+        self.reads_files = False
 
     def path(self, parts: tuple[str, ...] | list[str]) -> Path:
         cat, db = self.home
@@ -53,7 +54,7 @@ class Resolver:
         k = key(path.catalog, path.database, path.name)
         meta = self.session.temporary.get(k) or self.session.engine.meta.get(k)
         if meta is None:
-            return path.physical if self.depth > 0 else None
+            return path.physical  # fully qualified: no USE needed on the cursor
         return "(" + self.read_sql(path, meta) + ")"
 
     def read_sql(self, path: Path, meta: TableMeta) -> str:
@@ -64,6 +65,7 @@ class Resolver:
             inner = Resolver(self.session, meta.home, self.depth + 1, self.stream_rows)
             sql = dialect.translate_query(meta.query or "", inner).sql
             self.unbounded.extend(inner.unbounded)
+            self.reads_files = self.reads_files or inner.reads_files
             if meta.columns:
                 cols = ", ".join(q(c.name) for c in meta.columns)
                 return f"SELECT * FROM ({sql}) AS __v({cols})"
@@ -75,6 +77,7 @@ class Resolver:
                 self.unbounded.append(meta)
                 rows = self.stream_rows
             base = connectors.source_sql(self.session, meta, rows)
+            self.reads_files = self.reads_files or meta.connector == "filesystem"
         else:
             base = f"SELECT * FROM {meta.physical}"
         return with_computed(meta, base)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -101,6 +102,7 @@ def _fixed_offset_zone(offset: str) -> str | None:
     return f"Etc/GMT{flipped}{int(hours)}" if int(hours) else "UTC"
 
 
+@functools.lru_cache(maxsize=1)
 def system_zone() -> str:
     """The server's zone (Flink's ``default``: the JVM zone)."""
     tz = os.environ.get("TZ", "").lstrip(":")

@@ -60,6 +60,7 @@ def save(session: DuckDBSession, path: Path, meta: TableMeta) -> None:
     k = key(path.catalog, path.database, path.name)
     if meta.temporary:
         session.temporary[k] = meta
+        session.temp_version += 1
     else:
         session.with_cursor(lambda cur: session.engine.meta.put(cur, k, meta))
 
@@ -156,6 +157,7 @@ def drop_object(session: DuckDBSession, text: str) -> StatementResult:
             raise validation(f"Temporary {kind.lower()} with identifier '{path.dotted}' "
                              "does not exist.")  # fmt: skip
         del session.temporary[k]
+        session.temp_version += 1
         if meta.storage:
             session.execute_sql(f"DROP TABLE IF EXISTS {meta.storage}")
         return ok_result()
@@ -217,6 +219,7 @@ def _alter_meta(session: DuckDBSession, path: Path, meta: TableMeta, rest: str) 
         k = key(path.catalog, path.database, path.name)
         if meta.temporary:
             session.temporary.pop(k, None)
+            session.temp_version += 1
         else:
             session.with_cursor(lambda cur: session.engine.meta.drop(cur, k))
         meta.name = new.name
