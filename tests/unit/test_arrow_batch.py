@@ -338,3 +338,36 @@ def test_declared_types_differing_from_arrow_layout() -> None:
     for strategy in STRATEGIES:
         assert batch.encode_with(RowFormat.PLAIN_TEXT, strategy) == b",".join([row_plain] * 3)
         assert batch.encode_with(RowFormat.JSON, strategy) == b",".join([row_json] * 3)
+
+
+def test_sliced_batches() -> None:
+    rb = _duckdb_batch(
+        "SELECT i AS a, [i, NULL] AS l, MAP {'k' || i: i} AS m, {'x': 'v' || i} AS r,"
+        " i / 3.0 AS d, ('2024-01-01'::DATE + i::INTEGER) AS dt, 'é\"' || i AS s"
+        " FROM range(300) t(i)"
+    )
+    types = [
+        LogicalType("BIGINT"),
+        LogicalType("ARRAY", element=LogicalType("BIGINT")),
+        LogicalType("MAP", key=STRING(), value=LogicalType("BIGINT")),
+        LogicalType("ROW", fields=(RowField("x", STRING()),)),
+        LogicalType("DOUBLE"),
+        LogicalType("DATE"),
+        STRING(),
+    ]
+    part = ArrowRowBatch(rb.slice(101, 150), types)
+    for fmt in RowFormat:
+        expected = part.encode_python(fmt)
+        assert expected.startswith(
+            b'{"kind":"INSERT","fields":[' + (b"101," if fmt is RowFormat.JSON else b'"101",')
+        )
+        for strategy in STRATEGIES:
+            assert part.encode_with(fmt, strategy) == expected
+
+
+def test_char_map_keys_are_padded() -> None:
+    rb = _duckdb_batch("SELECT MAP {'a': 1} AS m")
+    types = [LogicalType("MAP", key=LogicalType("CHAR", length=2), value=LogicalType("INTEGER"))]
+    for strategy in STRATEGIES:
+        out = ArrowRowBatch(rb, types).encode_with(RowFormat.JSON, strategy)
+        assert out == b'{"kind":"INSERT","fields":[{"a ":1}]}'

@@ -147,3 +147,13 @@ def test_arrow_types_match_mapping() -> None:
     assert schema.field("tz").type.tz is not None
     assert pa.types.is_binary(schema.field("b").type)
     assert flink_type(rel.types[0]) == LogicalType("DECIMAL", precision=20, scale=0)
+
+
+def test_interval_as_milliseconds() -> None:
+    """A DuckDB INTERVAL becomes INTERVAL DAY TO SECOND: a month counts 30 days."""
+    rel = duckdb.connect().sql("SELECT INTERVAL '1 month 2 days 3.5 seconds' AS iv")
+    rb = rel.to_arrow_table().combine_chunks().to_batches()[0]
+    batch = ArrowRowBatch(rb, [flink_type(rel.types[0])])
+    ms = 32 * 86_400_000 + 3_500
+    assert batch.encode(RowFormat.JSON) == b'{"kind":"INSERT","fields":[%d]}' % ms
+    assert batch.encode(RowFormat.PLAIN_TEXT) == b'{"kind":"INSERT","fields":["+32 00:00:03.500"]}'

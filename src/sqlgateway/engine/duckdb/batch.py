@@ -276,6 +276,7 @@ def _f64(x: float) -> pa.Scalar:
 
 
 _FALSE = pa.scalar(False, pa.bool_())
+_NULL_STR = pa.scalar(None, pa.string())
 
 
 def _replace_some(
@@ -365,8 +366,10 @@ def _timestamp_text(col: pa.Array, t: LogicalType, json: bool) -> pa.Array | Non
 def _int_list_text(col: pa.Array, json: bool) -> pa.Array:
     null_text, sep = ("null", ",") if json else ("NULL", ", ")
     values = pc.fill_null(pc.cast(col.values, pa.string()), _str(null_text))
-    lists = pa.ListArray.from_arrays(col.offsets, values, mask=col.is_null())
-    return pc.binary_join(lists, sep)
+    joined = pc.binary_join(pa.ListArray.from_arrays(col.offsets, values), _str(sep))
+    if col.null_count:  # (from_arrays cannot take a null mask together with sliced offsets)
+        joined = pc.if_else(col.is_valid(), joined, _NULL_STR)
+    return joined
 
 
 _MIN_DAY, _MAX_DAY = -719162, 2932896  # 0001-01-01 and 9999-12-31 as days since 1970-01-01
@@ -592,7 +595,9 @@ class _SqlGen:
             )
         if t.root == "MAP":
             assert t.value is not None
-            key = f"CASE WHEN {e}.key IS NULL THEN '\"null\"' ELSE to_json({e}.key)::VARCHAR END"
+            assert t.key is not None
+            key_text = f"to_json({_padded(t.key, f'{e}.key')})::VARCHAR"
+            key = f"CASE WHEN {e}.key IS NULL THEN '\"null\"' ELSE {key_text} END"
             val = self.json_nullable(t.value, a.item_type, f"{e}.value", convert_ltz)
             entries = f"list_transform(map_entries({x}), lambda {e}: concat({key}, ':', {val}))"
             return f"concat('{{', array_to_string({entries}, ','), '}}')"
