@@ -21,11 +21,13 @@ import duckdb
 from sqlgateway.config import DUCKDB_DATABASE, PAGE_MAX_ROWS, Settings
 from sqlgateway.engine.base import Engine, EngineSession, StatementResult
 from sqlgateway.engine.duckdb import statements, types
+from sqlgateway.engine.duckdb.dialect import Translation
 from sqlgateway.engine.duckdb.failures import execution_error
 from sqlgateway.engine.duckdb.jobs import JobRegistry
 from sqlgateway.engine.duckdb.metastore import Key, MetaStore, TableMeta
 from sqlgateway.engine.duckdb.names import q, validation
 from sqlgateway.engine.duckdb.sandbox import apply_sandbox, check_path
+from sqlgateway.engine.duckdb.schema import Resolver
 from sqlgateway.engine.duckdb.session_config import SessionConfig, system_zone
 from sqlgateway.errors import UNSUPPORTED_OPERATION, ExecutionError
 from sqlgateway.model import LogicalType, OperationHandle, SessionHandle
@@ -156,7 +158,7 @@ class DuckDBSession(EngineSession):
         self.statement_set: list[str] | None = None
         self.temporary: dict[Key, TableMeta] = {}
         self.temp_version = 0  # bumped on every change of ``temporary`` (translation cache)
-        self.translations: dict[tuple[Any, ...], Any] = {}
+        self.translations: dict[tuple[Any, ...], tuple[Translation, Resolver]] = {}
         self._temp_schema: str | None = None
         self._active: dict[OperationHandle, Any] = {}
         self._active_lock = threading.Lock()
