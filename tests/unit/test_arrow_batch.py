@@ -297,15 +297,17 @@ def _nested_to_arrow(atype: pa.DataType, values: list[Any]) -> pa.Array:
 def _batches(draw: st.DrawFn) -> tuple[pa.RecordBatch, list[LogicalType], str]:
     picked = draw(st.lists(st.sampled_from(range(len(ALL_CASES))), min_size=1, max_size=4))
     n = draw(st.integers(1, 40))
+    skip = draw(st.integers(0, 3))  # exercise sliced arrays too
     arrays, types = [], []
     for k in picked:
         t, atype, values = ALL_CASES[k]
-        col = draw(st.lists(st.none() | values, min_size=n, max_size=n))
+        col = draw(st.lists(st.none() | values, min_size=n + skip, max_size=n + skip))
         nested = k >= len(SCALARS)
         arrays.append(_nested_to_arrow(atype, col) if nested else _arrow_values(atype, col))
         types.append(t)
     names = [f"c{i}" for i in range(len(arrays))]
-    return pa.RecordBatch.from_arrays(arrays, names=names), types, draw(st.sampled_from(ZONES))
+    batch = pa.RecordBatch.from_arrays(arrays, names=names).slice(skip)
+    return batch, types, draw(st.sampled_from(ZONES))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
