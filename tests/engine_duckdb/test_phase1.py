@@ -164,3 +164,14 @@ def test_complete_statement_lists_tables(session: DuckDBSession) -> None:
     drain(run(session, "CREATE TEMPORARY VIEW order_view AS SELECT 1 AS x"))
     assert session.complete("SELECT * FROM ord", 17) == ["order_view", "orders"]
     assert session.complete("SELECT * FR", 11) == ["FROM"]
+
+
+def test_sensitive_values_are_masked(engine: DuckDBEngine) -> None:
+    import uuid
+
+    sess = engine.open_session(uuid.uuid4(), None, {"my.password": "p4ss"})  # type: ignore[arg-type]
+    drain(run(sess, "SET 'sql-gateway.security.auth.token' = 'abc'"))
+    assert sess.get_config()["my.password"] == "******"
+    listing = dict((k, v) for k, v in drain(run(sess, "SET")))
+    assert listing["sql-gateway.security.auth.token"] == "******"
+    assert listing["table.local-time-zone"] == "UTC"

@@ -289,7 +289,7 @@ class DuckDBSession(EngineSession):
                 cursor.interrupt()
 
     def get_config(self) -> dict[str, str]:
-        return self.config.effective()
+        return self.config.visible()
 
     def close(self) -> None:
         if self._closed:

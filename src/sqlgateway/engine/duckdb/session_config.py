@@ -119,6 +119,17 @@ def system_zone() -> str:
     return "UTC"
 
 
+HIDDEN = "******"
+_SENSITIVE = ("password", "secret", "fs.azure.account.key", "apikey", "api-key", "auth-params",
+              "service-key", "token", "basic-auth", "jaas.config", "http-headers")  # fmt: skip
+
+
+def is_sensitive(key: str) -> bool:
+    """Flink's ``GlobalConfiguration.isSensitive``."""
+    low = key.lower()
+    return any(s in low for s in _SENSITIVE)
+
+
 class SessionConfig:
     """The initial configuration (gateway config + session properties) and the current one."""
 
@@ -145,6 +156,11 @@ class SessionConfig:
     def effective(self, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
         """Current values overlaid with a statement's ``executionConfig``."""
         return {**self._values, **(overrides or {})}
+
+    def visible(self, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+        """``effective`` with sensitive values (Flink's SENSITIVE_KEYS: passwords, secrets,
+        tokens …) masked as ``******`` — what SET and GET /sessions/:handle show."""
+        return {k: HIDDEN if is_sensitive(k) else v for k, v in self.effective(overrides).items()}
 
     def time_zone(self, overrides: Mapping[str, str] | None = None) -> str:
         """The IANA zone of ``table.local-time-zone`` (``default`` = the server zone)."""

@@ -27,7 +27,7 @@ def _unquote(text: str) -> str:
 def run_set(session: DuckDBSession, text: str, overrides: dict[str, str]) -> StatementResult:
     """``SET`` lists the configuration sorted by key; ``SET 'k' = 'v'`` changes it."""
     if re.fullmatch(r"SET", text, re.I):
-        items = sorted(session.config.effective(overrides).items())
+        items = sorted(session.config.visible(overrides).items())
         return string_rows_result(["key", "value"], [list(kv) for kv in items])
     m = _SET_KV.fullmatch(text)
     if m is None:
