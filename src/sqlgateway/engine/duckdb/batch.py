@@ -24,6 +24,7 @@ All paths produce identical bytes (see tests/unit/test_arrow_batch.py).
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import threading
 from array import array
@@ -52,6 +53,8 @@ from sqlgateway.model import LogicalType, RowFormat
 __all__ = ["ArrowRowBatch", "FAST_PATH_MIN_ROWS", "Strategy", "arrow_to_python_rows"]
 
 FAST_PATH_MIN_ROWS = 64
+
+log = logging.getLogger(__name__)
 
 Strategy = Literal["auto", "sql", "python"]
 
@@ -418,12 +421,16 @@ def _sql_fragments(
 ) -> list[Fragment | None]:
     """Fragments of columns ``cols`` computed by one DuckDB query (None where SQL cannot)."""
     in_range = tuple(_in_range(batch.column(i), types[i]) for i in cols)
-    exprs = column_sql(batch.schema, types, tuple(cols), row_format, zone, in_range)
+    exprs = column_sql(batch.schema, tuple(types), tuple(cols), row_format, zone, in_range)
     runnable = [(i, e) for i, e in zip(cols, exprs, strict=True) if e is not None]
     out: dict[int, Fragment | None] = {i: None for i in cols}
     if runnable:
         select = ", ".join(f"{e} AS f{n}" for n, (_, e) in enumerate(runnable))
-        table = _run_sql(f"SELECT {select} FROM {_TABLE}", batch)
+        try:
+            table = _run_sql(f"SELECT {select} FROM {_TABLE}", batch)
+        except duckdb.Error:  # e.g. a value DuckDB cannot convert: the Python encoder decides
+            log.warning("SQL encoding failed, using the Python encoder", exc_info=True)
+            return [None for _ in cols]
         for n, (i, _) in enumerate(runnable):
             out[i] = _checked_sql_fragment(table.column(n).combine_chunks())
     return [out[i] for i in cols]
