@@ -299,10 +299,8 @@ def _float_text(col: pa.Array, is_float: bool, json: bool) -> pa.Array:
     1e7 only ``.0`` is missing on integral values. Other values are rendered in Python."""
     text = _append_missing_fraction(pc.cast(col, pa.string()))
     mag = pc.abs(col)
-    bounds = pc.min_max(mag).as_py()
-    lo, hi = bounds["min"], bounds["max"]
-    if lo is None or (lo >= 0.001 and hi < 1e7 and not pc.any(pc.is_nan(col)).as_py()):
-        return text  # every value is in the common range
+    if _all_common(col, mag):
+        return text
     common = pc.or_(
         pc.and_(pc.greater_equal(mag, _f64(0.001)), pc.less(mag, _f64(1e7))),
         pc.equal(col, _f64(0.0)),
@@ -314,6 +312,21 @@ def _float_text(col: pa.Array, is_float: bool, json: bool) -> pa.Array:
         return f'"{s}"' if json and s[-1] in "yN" else s  # NaN, ±Infinity as JSON strings
 
     return _replace_some(text, pc.invert(common), col, render)
+
+
+def _all_common(col: pa.Array, mag: pa.Array) -> bool:
+    """True if every value is 0 or has 1e-3 <= |x| < 1e7 (no NaN): nothing to fix in Python."""
+    if pc.any(pc.is_nan(col)).as_py():
+        return False
+    bounds = pc.min_max(mag).as_py()
+    lo, hi = bounds["min"], bounds["max"]
+    if lo is None:
+        return True
+    if hi >= 1e7:
+        return False
+    if lo == 0:  # zeros print fine; look at the smallest non-zero magnitude
+        lo = pc.min(pc.if_else(pc.equal(mag, _f64(0.0)), _f64(1.0), mag)).as_py()
+    return bool(lo >= 0.001)
 
 
 def _append_missing_fraction(text: pa.Array) -> pa.Array:
@@ -360,7 +373,7 @@ def _timestamp_text(col: pa.Array, t: LogicalType, json: bool) -> pa.Array | Non
     if json:
         if a.unit != "s":
             text = pc.utf8_rtrim(pc.utf8_rtrim(text, "0"), ".")
-        return pc.utf8_replace_slice(text, 10, 11, "T")
+        return pc.binary_replace_slice(text, 10, 11, "T")  # ASCII text: byte slice is exact
     if _UNIT_PRECISION[a.unit] != (t.precision or 0):
         return None
     return text
