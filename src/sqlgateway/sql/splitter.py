@@ -74,8 +74,12 @@ def _closing_quote(sql: str, i: int, quote: str) -> int:
 
 
 def strip_comments(sql: str) -> str:
-    """The text without comments (each comment becomes one space), trimmed."""
-    parts = [" " if t.kind == "comment" else t.text for t in tokenize(sql)]
+    """The text without comments (each comment becomes one space), trimmed. SQL hints
+    (``/*+ … */``) are not comments and are kept."""
+    parts = [
+        " " if t.kind == "comment" and not t.text.startswith("/*+") else t.text
+        for t in tokenize(sql)
+    ]
     return "".join(parts).strip()
 
 

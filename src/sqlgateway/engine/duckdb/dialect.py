@@ -294,7 +294,7 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
     if name == "SPLIT_INDEX" and len(args) == 3:
         split = exp.Anonymous(this="string_split", expressions=[args[0], args[1]])
         index = exp.Add(this=args[2], expression=exp.Literal.number(1))
-        return exp.Bracket(this=split, expressions=[index])
+        return exp.Anonymous(this="list_extract", expressions=[split, index])
     if name == "TIMESTAMPDIFF" and len(args) == 3:
         unit = exp.Literal.string(args[0].name.lower())
         return exp.Anonymous(this="date_sub", expressions=[unit, args[1], args[2]])
