@@ -65,6 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     w.add_argument("--sql", action="append", default=[], metavar="NAME=SQL",
                    help="override a workload query (NAME.setup=SQL adds a setup)")  # fmt: skip
     w.add_argument("--big-rows", type=int, help="rows of the mixed-column workload (10,000,000)")
+    w.add_argument("--runs", type=int, help="measured runs of the latency cycles (200)")
     w.add_argument("--clients", type=int, default=64)
     w.add_argument("--load-seconds", type=float)
     w.add_argument("--idle-sessions", type=int)
@@ -78,6 +79,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     o.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     o.add_argument("--targets", choices=sorted(TARGET_SETS), help="target set to judge against")
     o.add_argument("--baseline", help="results JSON of another run, for a side-by-side table")
+    o.add_argument("--notes", default=str(ROOT / "bench" / "NOTES.md"),
+                   help="hand-written analysis appended to the report ('' for none)")  # fmt: skip
     args = p.parse_args(argv)
     if not args.url and not args.start_local:
         p.error("give --url or --start-local")
@@ -93,6 +96,7 @@ def build_ctx(args: argparse.Namespace, url: str, monitor: ProcMonitor | None) -
         url=url, version=args.api_version, flavour=flavour, quick=args.quick,
         poll_sleep=args.poll_sleep_ms / 1000, workloads=wl, monitor=monitor,
         clients=args.clients,
+        runs=args.runs or (20 if args.quick else 200),
         load_seconds=args.load_seconds or (3.0 if args.quick else 30.0),
         idle_sessions=args.idle_sessions or (2_000 if args.quick else 100_000),
         stream_seconds=args.stream_seconds or (3.0 if args.quick else 20.0),
@@ -184,7 +188,10 @@ def write_outputs(args: argparse.Namespace, head: dict[str, str], sections: list
     baseline = load_baseline(Path(args.baseline)) if args.baseline else None
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(head, sections, TARGET_SETS[target_set], baseline))
+    text = render(head, sections, TARGET_SETS[target_set], baseline)
+    if args.notes and Path(args.notes).is_file():
+        text += "\n" + Path(args.notes).read_text()
+    out.write_text(text)
     write_json(out.with_suffix(".json"), head, sections)
     print(f"wrote {out} and {out.with_suffix('.json')}")
     failed = [s.key for s in sections if s.status == "failed"]

@@ -30,6 +30,7 @@ class Ctx:
     long_poll_url: str | None = None
     long_poll_wait: str = ""
     clients: int = 64
+    runs: int = 200
     load_seconds: float = 30.0
     idle_sessions: int = 100_000
     stream_seconds: float = 20.0
@@ -68,7 +69,7 @@ def latency_cycle(ctx: Ctx, key: str, title: str) -> Section:
     """open -> execute -> fetch until EOS -> close session, ``runs`` times after 2 warm-ups."""
     sec = Section(key, title)
     wl = ctx.workloads[key]
-    runs = 20 if ctx.quick else 200
+    runs = ctx.runs
     c = ctx.client()
     samples: dict[str, list[int]] = {
         k: [] for k in ("open", "execute", "fetch", "first_fetch", "fetch_to_eos", "close", "total")
