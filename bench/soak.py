@@ -218,6 +218,15 @@ class SoakClient:
         oh = self._execute(
             sh, "SELECT sum(a.range * b.range) FROM range(100000) a, range(100000) b"
         )
+        # a cancel in the first instants can miss the statement (see tests/reliability/
+        # test_faults.py::test_cancel_right_after_submit_stops_the_statement): let it start
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status = self._call("GET", f"/v1/sessions/{sh}/operations/{oh}/status").json()
+            if status["status"] != "PENDING":
+                break
+            time.sleep(0.01)
+        time.sleep(self.rnd.uniform(0.3, 0.5))
         r = self.c.post(f"/v1/sessions/{sh}/operations/{oh}/cancel")
         self.counters.add(requests=1)
         if r.status_code not in (200, 500):  # 500 when it already finished: documented
@@ -258,6 +267,7 @@ def run_soak(seconds: float = 600, clients: int = 64, log: Any = None) -> SoakRe
         "sql-gateway.result.page-max-rows=500",
     )
     counters, stop = Counters(), threading.Event()
+    stuck = 0
     samples: list[Sample] = []
     threads = [
         threading.Thread(target=SoakClient(gw.url, counters, stop, seed).run, daemon=True)
@@ -276,6 +286,7 @@ def run_soak(seconds: float = 600, clients: int = 64, log: Any = None) -> SoakRe
         stop.set()
         for t in threads:
             t.join(120)
+        stuck = sum(t.is_alive() for t in threads)
         time.sleep(IDLE_TIMEOUT_S + 3)  # let the reaper reclaim every abandoned session
         expired = int(metric(probe, "sqlgateway_sessions_expired_total"))
         still_open = int(metric(probe, "sqlgateway_sessions_open"))
@@ -283,6 +294,8 @@ def run_soak(seconds: float = 600, clients: int = 64, log: Any = None) -> SoakRe
         probe.close()
         gw.stop()
     base, final, failures = judge(samples, seconds)
+    if stuck:
+        failures.append(f"{stuck} clients still busy 120 s after the stop (a statement hung)")
     if still_open != 0:
         failures.append(f"{still_open} sessions still open after the idle timeout")
     if expired != counters.abandoned:
