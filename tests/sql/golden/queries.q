@@ -67,7 +67,7 @@ org.apache.flink.table.api.TableRuntimeException: Could not convert string 'x' t
 
 SELECT 1 / 0;
 !output
-java.lang.ArithmeticException: Division by zero in expression (1 // 0).
+java.lang.ArithmeticException: Division by zero in expression (1 / 0).
 !error
 
 SELECT `id`, id * 2 AS twice FROM (VALUES (1), (2)) AS t(id);

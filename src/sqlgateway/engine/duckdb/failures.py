@@ -73,7 +73,7 @@ def execution_error(exc: BaseException) -> ExecutionError:
         return ExecutionError("The operation was cancelled.", java_class=SQL_EXECUTION_EXCEPTION)
     if is_runtime(exc):
         if text.startswith("Division by zero"):
-            text = text.split(". Use TRY(", 1)[0].rstrip(".") + "."
+            text = text.split(". Use TRY(", 1)[0].rstrip(".").replace(" // ", " / ") + "."
             return ExecutionError(text, java_class="java.lang.ArithmeticException")
         return ExecutionError(text, java_class=TABLE_RUNTIME_EXCEPTION)
     return ExecutionError(text, java_class=TABLE_EXCEPTION)
