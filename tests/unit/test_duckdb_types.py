@@ -97,6 +97,7 @@ def test_export_cast_types() -> None:
         export_cast_type('STRUCT(a INTEGER, "b""x" BIT)') == 'STRUCT("a" INTEGER, "b""x" VARCHAR)'
     )
     assert export_cast_type("UHUGEINT") == "DECIMAL(38,0)"
+    assert export_cast_type("UBIGINT") == "DECIMAL(20,0)"
     assert export_cast_type("JSON") == "VARCHAR"
 
 
@@ -141,7 +142,7 @@ def test_arrow_types_match_mapping() -> None:
         " TIMESTAMPTZ '2024-01-01 00:00:00+00' AS tz, 'x'::BLOB AS b"
     )
     schema = rel.to_arrow_table().schema
-    assert pa.types.is_unsigned_integer(schema.field("u").type)  # encoded via Python/DECIMAL
+    assert pa.types.is_unsigned_integer(schema.field("u").type)  # hence the export cast
     assert schema.field("h").type == pa.decimal128(38, 0)
     assert schema.field("ms").type == pa.timestamp("ms")
     assert schema.field("tz").type.tz is not None

@@ -44,8 +44,8 @@ anything else               STRING                      DuckDB's text
 Columns are reported nullable: DuckDB result types carry no NOT NULL information.
 
 Types that are rendered through DuckDB's text (BIGNUM, ENUM, UUID, BIT, JSON, TIME WITH TIME ZONE,
-UNION, unknown types; also inside LIST/STRUCT/MAP) and UHUGEINT must be cast before the rows are
-exported to Arrow: ``export_cast_type`` gives the target type, ``export_projection`` a whole
+UNION, unknown types; also inside LIST/STRUCT/MAP), UBIGINT and UHUGEINT must be cast before the
+rows are exported to Arrow: ``export_cast_type`` gives the target type, ``export_projection`` a whole
 SELECT list.
 """
 
@@ -153,6 +153,8 @@ def _export(t: DuckType) -> tuple[str, bool]:
     tid = _type_id(t)
     if tid == "uhugeint":
         return "DECIMAL(38,0)", True
+    if tid == "ubigint":  # exported as DECIMAL it takes the encoder's fast path
+        return "DECIMAL(20,0)", True
     if tid in _AS_TEXT or tid == "json":
         return "VARCHAR", True
     if tid in _SIMPLE or tid == "decimal":
