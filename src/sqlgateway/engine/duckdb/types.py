@@ -45,8 +45,8 @@ Columns are reported nullable: DuckDB result types carry no NOT NULL information
 
 Types that are rendered through DuckDB's text (BIGNUM, ENUM, UUID, BIT, JSON, TIME WITH TIME ZONE,
 UNION, unknown types; also inside LIST/STRUCT/MAP), UBIGINT and UHUGEINT must be cast before the
-rows are exported to Arrow: ``export_cast_type`` gives the target type, ``export_projection`` a whole
-SELECT list.
+rows are exported to Arrow: ``export_cast_type`` gives the target type, ``export_projection`` a
+whole SELECT list.
 """
 
 from __future__ import annotations
