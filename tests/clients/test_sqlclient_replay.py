@@ -56,8 +56,6 @@ ENGINE_GAPS = {
 }
 # Known column type differences (names, type roots and values do match).
 TYPE_GAPS = {
-    ("batch", "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, y);"): "DuckDB engine types "
-    "VALUES columns as nullable INTEGER/STRING, Flink as INTEGER NOT NULL/CHAR(1) NOT NULL",
     ("stream", "SELECT COUNT(*) AS c FROM dg;"): "DuckDB engine types COUNT(*) as nullable "
     "BIGINT, Flink as BIGINT NOT NULL",
 }
