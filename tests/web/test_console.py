@@ -232,3 +232,14 @@ def test_console_works_behind_bearer_authentication(browser: Any, tmp_path: Path
         context.close()
     finally:
         g.stop()
+
+
+def test_plain_text_row_format_shows_flinks_strings(page: Any) -> None:
+    page.select_option("#row-format", "PLAIN_TEXT")
+    run_sql(page, "SELECT TRUE AS b, CAST(-1.00 AS DECIMAL(10,2)) AS d, CAST(NULL AS INT) AS n")
+    heads, rows = grid(page)
+    assert heads == ["#", "op", "b", "d", "n"]
+    assert rows == [["1", "+I", "TRUE", "-1.00", "NULL"]]
+    page.select_option("#row-format", "JSON")
+    run_sql(page, "SELECT TRUE AS b, CAST(-1.00 AS DECIMAL(10,2)) AS d, CAST(NULL AS INT) AS n")
+    assert grid(page)[1] == [["1", "+I", "true", "-1", "NULL"]]
