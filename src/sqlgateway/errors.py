@@ -36,6 +36,7 @@ class GatewayError(Exception):
 
     http_status: int = 500
     java_class: str = SQL_GATEWAY_EXCEPTION
+    flat: bool = False  # True: rendered as {"errors": [message]} without a stack text
 
     def __init__(self, message: str, *, java_class: str | None = None) -> None:
         super().__init__(message)

@@ -279,3 +279,17 @@ def test_fetch_long_poll_avoids_not_ready(gateway_factory) -> None:  # type: ign
         res = fetch_all(c, sh, oh, v="v2")
         assert [p["resultType"] for p in res.pages] == ["PAYLOAD", "EOS"]
         assert res.rows == [[100000000]]
+
+
+def test_map_with_non_string_keys_cannot_be_json(gateway: RunningGateway) -> None:
+    """Flink's JSON format supports only string map keys: the fetch fails with Flink's bare
+    message, while PLAIN_TEXT renders the map."""
+    with gateway.client() as c:
+        sh = open_session(c)
+        oh = execute(c, sh, "SELECT MAP[1, 'a', 2, 'b'] AS m")
+        assert wait_status(c, sh, oh) == "FINISHED"
+        r = c.get(result_uri(sh, oh, 0))
+        assert r.status_code == 500
+        assert r.json() == {"errors": ["Internal server error. Could not map response to JSON."]}
+        oh = execute(c, sh, "SELECT MAP[1, 'a', 2, 'b'] AS m")
+        assert fetch_all(c, sh, oh, row_format="PLAIN_TEXT").rows == [["{1=a, 2=b}"]]

@@ -86,6 +86,8 @@ class ResponseMappingError(GatewayError):
     to JSON."]}``; ``detail`` says why (for logs).
     """
 
+    flat = True  # rendered as the bare message, as Flink's HandlerUtils does
+
     def __init__(self, detail: str = "") -> None:
         super().__init__(MAPPING_ERROR_MESSAGE)
         self.detail = detail

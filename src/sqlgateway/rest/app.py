@@ -203,7 +203,7 @@ def render_error(exc: BaseException, shape: str) -> tuple[int, list[str]]:
     if isinstance(exc, BadRequestError):
         return 400, single_string_errors(exc)
     if isinstance(exc, GatewayError):
-        if getattr(exc, "flat", False) or exc.http_status not in (500,):
+        if exc.flat or exc.http_status != 500:
             return exc.http_status, [exc.message]
         if shape == "B":
             return 500, single_string_errors(exc)
