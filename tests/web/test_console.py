@@ -243,3 +243,13 @@ def test_plain_text_row_format_shows_flinks_strings(page: Any) -> None:
     page.select_option("#row-format", "JSON")
     run_sql(page, "SELECT TRUE AS b, CAST(-1.00 AS DECIMAL(10,2)) AS d, CAST(NULL AS INT) AS n")
     assert grid(page)[1] == [["1", "+I", "true", "-1", "NULL"]]
+
+
+def test_an_expired_session_is_replaced_transparently(page: Any, gateway: RunningGateway) -> None:
+    old = page.text_content("#session-id")
+    with gateway.client() as c:
+        assert c.delete(f"/v4/sessions/{old}").status_code == 200
+    run_sql(page, "SELECT 7 AS seven")
+    assert grid(page)[1] == [["1", "+I", "7"]]
+    new = page.text_content("#session-id")
+    assert new != old and UUID.match(new or "")

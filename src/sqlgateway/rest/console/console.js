@@ -127,8 +127,7 @@ async function run() {
   setRunning(true);
   try {
     if (!state.session) await ensureSession();
-    const res = await api("POST", `${API}/sessions/${state.session}/statements`, {statement});
-    op.handle = res.operationHandle;
+    op.handle = await submit(statement);
     setOpStatus(op, "RUNNING");
     await fetchAll(op);
   } catch (e) {
@@ -139,6 +138,17 @@ async function run() {
     setRunning(false);
     renderOps();
     loadConfig();
+  }
+}
+
+async function submit(statement) {
+  const post = () => api("POST", `${API}/sessions/${state.session}/statements`, {statement});
+  try {
+    return (await post()).operationHandle;
+  } catch (e) {
+    if (!(e instanceof ApiError) || !e.errors.join("").includes("does not exist")) throw e;
+    await ensureSessionAgain();  // the session expired (idle timeout): open a new one, once
+    return (await post()).operationHandle;
   }
 }
 
