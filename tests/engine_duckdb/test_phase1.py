@@ -175,3 +175,11 @@ def test_sensitive_values_are_masked(engine: DuckDBEngine) -> None:
     listing = dict((k, v) for k, v in drain(run(sess, "SET")))
     assert listing["sql-gateway.security.auth.token"] == "******"
     assert listing["table.local-time-zone"] == "UTC"
+
+
+def test_cancel_before_the_statement_starts(session: DuckDBSession) -> None:
+    handle = new_operation_handle()
+    session.cancel(handle)
+    with pytest.raises(ExecutionError, match="cancelled"):
+        session.execute(handle, "SELECT SUM(range) FROM range(10)", {})
+    assert rows(session, "SELECT 1") == [[1]]

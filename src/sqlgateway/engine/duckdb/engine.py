@@ -29,6 +29,7 @@ from sqlgateway.engine.duckdb.names import q, validation
 from sqlgateway.engine.duckdb.sandbox import apply_sandbox, check_path
 from sqlgateway.engine.duckdb.schema import Resolver
 from sqlgateway.engine.duckdb.session_config import SessionConfig, system_zone
+from sqlgateway.errors import SQL_EXECUTION_EXCEPTION as SQL_EXECUTION
 from sqlgateway.errors import UNSUPPORTED_OPERATION, ExecutionError
 from sqlgateway.model import LogicalType, OperationHandle, SessionHandle
 from sqlgateway.sql.classifier import CONFIGURE_KINDS, CONFIGURE_UNSUPPORTED, classify, is_ctas
@@ -161,6 +162,7 @@ class DuckDBSession(EngineSession):
         self.translations: dict[tuple[Any, ...], tuple[Translation, Resolver]] = {}
         self._temp_schema: str | None = None
         self._active: dict[OperationHandle, Any] = {}
+        self._cancelled: dict[OperationHandle, None] = {}  # cancelled before they ran
         self._active_lock = threading.Lock()
         self._closed = False
 
@@ -245,8 +247,11 @@ class DuckDBSession(EngineSession):
             self._temp_schema = None
 
     def track(self, handle: OperationHandle, cursor: Any) -> None:
-        """Make ``cancel(handle)`` interrupt ``cursor`` until ``untrack``."""
+        """Make ``cancel(handle)`` interrupt ``cursor`` until ``untrack``. A cancel that came
+        before the cursor existed stops the statement here."""
         with self._active_lock:
+            if handle in self._cancelled:
+                raise ExecutionError("The operation was cancelled.", java_class=SQL_EXECUTION)
             self._active[handle] = cursor
 
     def untrack(self, handle: OperationHandle) -> None:
@@ -284,6 +289,10 @@ class DuckDBSession(EngineSession):
     def cancel(self, handle: OperationHandle) -> None:
         with self._active_lock:
             cursor = self._active.get(handle)
+            if cursor is None:  # not running (yet): remember, ``track`` refuses to start it
+                self._cancelled[handle] = None
+                while len(self._cancelled) > 1000:
+                    self._cancelled.pop(next(iter(self._cancelled)))
         if cursor is not None:
             with contextlib.suppress(Exception):
                 cursor.interrupt()
