@@ -48,6 +48,8 @@ class FlinkEngine(Engine):
         self.monitor.add_listener(self._cluster_lost)
         self._sessions: weakref.WeakSet[FlinkSession] = weakref.WeakSet()
         self._lock = threading.Lock()
+        if settings.get(options.PRESTART):
+            threading.Thread(target=self._warm_up, name="flink-warm-up", daemon=True).start()
 
     # ---- contract -------------------------------------------------------------------------------
 
@@ -108,6 +110,17 @@ class FlinkEngine(Engine):
         host = conf.get("rest.address", "localhost").strip() or "localhost"
         port = conf.get("rest.port", "8081").strip() or "8081"
         return f"http://{host}:{port}"
+
+    def _warm_up(self) -> None:
+        """Start the JVM and plan one query so the first real statement finds warm classes."""
+        try:
+            gen, runner = self.open_runner("warm-up", dict(self._defaults), dict(self._defaults))
+            outcome = runner.execute("EXPLAIN SELECT 1", {})
+            convert.parse_meta(outcome.meta())
+            runner.close(False)
+            log.info("Flink JVM %d warmed up", gen.number)
+        except Exception:  # noqa: BLE001 - warm-up is best effort; sessions report real errors
+            log.warning("Flink warm-up failed", exc_info=True)
 
     def _hidden(self, conf: Mapping[str, str]) -> dict[str, str]:
         """Settings Python UDFs need that are not part of the visible session config."""

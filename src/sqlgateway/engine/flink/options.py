@@ -43,6 +43,19 @@ JVM_START_TIMEOUT = Option(
     "How long to wait for the Flink JVM to start.",
 )
 
+PRESTART = Option(
+    "sql-gateway.flink.prestart",
+    config.parse_bool,
+    "true",
+    "Start and warm up the Flink JVM in the background when the gateway starts, so the first "
+    "session does not wait for it.",
+)
+
 config.register(
-    CACHE_DIR, RESULT_BUFFER_ROWS, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_FAILURES, JVM_START_TIMEOUT
+    PRESTART,
+    CACHE_DIR,
+    RESULT_BUFFER_ROWS,
+    HEALTH_CHECK_INTERVAL,
+    HEALTH_CHECK_FAILURES,
+    JVM_START_TIMEOUT,
 )
