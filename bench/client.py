@@ -195,6 +195,7 @@ class DrainStats:
     total_ns: int = 0
     fetch_ns: int = 0  # time inside fetch requests (server + transfer), client work excluded
     max_page_rows: int = 0
+    next_uri: str | None = None  # where to go on when stopped before EOS
 
 
 PageHook = Callable[[Page], None]
@@ -206,9 +207,11 @@ def drain(
     poll_sleep: float,
     on_page: PageHook | None = None,
     deadline: float | None = None,
+    until_rows: int | None = None,
 ) -> DrainStats:
-    """Fetch from ``uri`` following ``nextResultUri`` until EOS (or ``deadline``), sleeping
-    ``poll_sleep`` seconds after NOT_READY or an empty page, like the reference client."""
+    """Fetch from ``uri`` following ``nextResultUri`` until EOS (or ``deadline``, or once
+    ``until_rows`` rows arrived), sleeping ``poll_sleep`` seconds after NOT_READY or an empty
+    page, like the reference client."""
     st = DrainStats()
     t0 = time.perf_counter_ns()
     next_uri: str | None = uri
@@ -222,9 +225,12 @@ def drain(
             break
         if deadline is not None and time.monotonic() >= deadline:
             break
+        if until_rows is not None and st.rows >= until_rows:
+            break
         if (page.result_type == "NOT_READY" or page.rows == 0) and poll_sleep > 0:
             time.sleep(poll_sleep)
     st.total_ns = time.perf_counter_ns() - t0
+    st.next_uri = next_uri
     return st
 
 

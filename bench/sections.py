@@ -443,6 +443,9 @@ def streaming(ctx: Ctx) -> Section:
     return sec
 
 
+STREAM_STARTUP_S = 180
+
+
 def _stream_once(ctx: Ctx, url: str, wl: Workload, sec: Section) -> DrainStats | None:
     c = ctx.client(url)
     session = c.open_session()
@@ -454,13 +457,21 @@ def _stream_once(ctx: Ctx, url: str, wl: Workload, sec: Section) -> DrainStats |
         c.close_session(session)
         return None
     op = c.execute(session, wl.query)
-    deadline = time.monotonic() + ctx.stream_seconds
-    st = drain(c, c.first_uri(session, op, "JSON"), ctx.poll_sleep, None, deadline)
+    # start-up (a Flink job takes seconds to start) is reported apart from the steady state
+    startup = drain(c, c.first_uri(session, op, "JSON"), ctx.poll_sleep, None,
+                    time.monotonic() + STREAM_STARTUP_S, until_rows=1)  # fmt: skip
+    st = DrainStats()
+    if startup.rows and startup.next_uri:
+        deadline = time.monotonic() + ctx.stream_seconds
+        st = drain(c, startup.next_uri, ctx.poll_sleep, None, deadline)
     c.close_operation(session, op)
     c.close_session(session)
     c.close()
     if st.rows == 0:
-        sec.fail("the streaming query produced no rows")
+        sec.fail(f"the streaming query produced no rows within {STREAM_STARTUP_S} s")
+        return None
+    prefix = "longpoll_" if url != ctx.url else ""
+    sec.metrics[f"{prefix}startup_s"] = round(startup.total_ns / 1e9, 2)
     return st
 
 
