@@ -79,9 +79,7 @@ def _configure_logging(settings: config.Settings, level: str | None) -> None:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
         return
-    configure_logging(settings)
-    if level:
-        logging.getLogger().setLevel(level.upper())
+    configure_logging(settings, level=level)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
