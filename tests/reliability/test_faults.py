@@ -127,11 +127,6 @@ def test_cancel_racing_with_completion(gw: RunningGateway) -> None:
     assert sum(outcomes.values()) == 60
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a cancel that arrives before the engine tracked the statement's cursor is lost: the "
-    "statement runs on and blocks the session (engine cancel/track race)",
-)
 def test_cancel_right_after_submit_stops_the_statement() -> None:
     g = start_gateway()  # its own gateway: a missed cancel leaves a statement running
     try:
