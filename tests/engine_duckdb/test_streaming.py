@@ -23,12 +23,13 @@ def test_stream_rows_arrive_at_the_configured_rate(session: DuckDBSession) -> No
     assert res.is_query and [c.name for c in res.columns] == ["id", "v", "ts"]
     assert res.columns[2].type.summary() == "TIMESTAMP(3)"
     got, start = 0, time.monotonic()
-    while time.monotonic() - start < 0.5:
+    while got < 20:
+        assert time.monotonic() - start < 20, f"only {got} rows arrived"
         batch = res.source.next_batch(1000, wait=0.05)
         assert batch is not None
         got += len(batch)
     elapsed = time.monotonic() - start
-    assert 0.5 * 50 * elapsed <= got <= 50 * elapsed + 5
+    assert elapsed >= 0.9 * (got - 1) / 50  # never faster than rows-per-second
     jobs = rows(session, "SHOW JOBS")
     running = [j for j in jobs if j[0] == res.job_id]
     assert running and running[0][2] == "RUNNING"

@@ -74,6 +74,9 @@ class DuckDBEngine(Engine):
         self._con.execute(f"SET GLOBAL TimeZone = {quote_literal(self.default_zone)}")
         self.meta.load(self._con, DEFAULT_CATALOG)
         self.sandboxed = apply_sandbox(self._con, settings)
+        from sqlgateway.engine.duckdb.materialized import Scheduler
+
+        self.scheduler = Scheduler(self)
 
     def cursor(self) -> Any:
         """A fresh DuckDB cursor (its own connection to the shared database)."""
@@ -140,6 +143,7 @@ class DuckDBEngine(Engine):
         return f"DuckDB {duckdb.__version__}"
 
     def close(self) -> None:
+        self.scheduler.stop()
         with self._lock:
             self._con.close()
 

@@ -39,6 +39,7 @@ class TableMeta:
     query: str | None = None
     temporary: bool = False
     storage: str | None = None  # DuckDB table INSERTs write to (regular tables)
+    materialized: dict[str, str] | None = None  # query, freshness, refresh mode, status
 
     @property
     def connector(self) -> str | None:
@@ -110,6 +111,10 @@ class MetaStore:
                 if k[0] == catalog.lower() and (database is None or k[1] == database.lower())
             ]:  # fmt: skip
                 del self._entries[k]
+
+    def items(self) -> list[tuple[Key, TableMeta]]:
+        with self._lock:
+            return list(self._entries.items())
 
     def names(self, catalog: str, database: str) -> dict[str, TableMeta]:
         with self._lock:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlgateway.engine.base import StatementResult
 from sqlgateway.engine.common import ok_result, string_rows_result
-from sqlgateway.engine.duckdb import catalog, jobs, queries, settings_stmt, tables
+from sqlgateway.engine.duckdb import catalog, jobs, materialized, queries, settings_stmt, tables
 from sqlgateway.engine.duckdb.names import validation
 from sqlgateway.engine.duckdb.sandbox import check_statement
 from sqlgateway.errors import PARSER_EXCEPTION, SQL_EXECUTION_EXCEPTION, ExecutionError
@@ -77,12 +77,18 @@ def _ddl(
         (Kind.ALTER, "CATALOG"): catalog.alter_catalog,
         (Kind.ALTER, "DATABASE"): catalog.alter_database,
     }
+    if obj == "MATERIALIZED TABLE":
+        if stmt.kind is Kind.CREATE:
+            return materialized.create(session, handle, text)
+        if stmt.kind is Kind.DROP:
+            return materialized.drop(session, text)
+        return materialized.alter(session, handle, text)
     handler = handlers.get((stmt.kind, obj))
     if handler is not None:
         return handler(session, text)
     if "FUNCTION" in obj:
         raise unsupported(f"{stmt.kind.value} FUNCTION (user-defined functions need a JVM)")
-    if obj in ("MODEL", "TEMPORARY MODEL", "MATERIALIZED TABLE"):
+    if obj in ("MODEL", "TEMPORARY MODEL"):
         raise unsupported(f"{stmt.kind.value} {obj}")
     # Other DuckDB objects (MACRO, SEQUENCE, INDEX, TYPE, SCHEMA …): a documented extension.
     session.execute_sql(text, handle, overrides)
@@ -132,6 +138,8 @@ def _show(session: DuckDBSession, text: str) -> StatementResult:
     what = text.split()[1].upper() if len(text.split()) > 1 else ""
     if what == "JOBS":
         return jobs.show_jobs(session)
+    if what == "MATERIALIZED":
+        return materialized.show(session)
     if what == "JARS":
         return string_rows_result(["jars"], [])
     return catalog.run_show(session, text)
