@@ -34,7 +34,7 @@ import httpx
 import psutil
 
 READY = "REST endpoint listening on"
-IDLE_TIMEOUT_S = 5.0
+IDLE_TIMEOUT_S = 15.0  # long enough that a busy, heavily loaded client is never idle
 
 
 @dataclass
