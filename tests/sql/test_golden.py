@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "golden"
 FILES = sorted(GOLDEN.glob("*.q"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def golden_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
     data = tmp_path_factory.mktemp("golden-data")
     gateway = start_gateway(

@@ -1,24 +1,7 @@
 # CREATE / DESCRIBE / SHOW / DROP of tables and views, as in Flink's transcripts.
 SHOW TABLES;
 !output
-+------------+
-| table name |
-+------------+
-| ctas_plain |
-|     fs_csv |
-|    fs_json |
-| fs_parquet |
-|      nulls |
-|      plain |
-|        rnd |
-|        seq |
-|    sink_bh |
-| sink_print |
-|        src |
-|         t1 |
-|         t2 |
-+------------+
-13 rows in set
+Empty set
 !ok
 
 CREATE TABLE dg_bounded (id INT, name STRING, price DOUBLE) WITH ('connector' = 'datagen', 'number-of-rows' = '5', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '5', 'fields.name.length' = '4');
@@ -51,23 +34,10 @@ SHOW TABLES;
 +------------+
 | table name |
 +------------+
-| ctas_plain |
 | dg_bounded |
 |  dg_stream |
-|     fs_csv |
-|    fs_json |
-| fs_parquet |
-|      nulls |
-|      plain |
-|        rnd |
-|        seq |
-|    sink_bh |
-| sink_print |
-|        src |
-|         t1 |
-|         t2 |
 +------------+
-15 rows in set
+2 rows in set
 !ok
 
 DESCRIBE dg_bounded;
@@ -297,4 +267,65 @@ DROP TABLE IF EXISTS nosuch;
 DESCRIBE nosuch;
 !output
 org.apache.flink.table.api.ValidationException: Tables or views with the identifier 'default_catalog.default_database.nosuch' doesn't exist.
+!error
+
+CREATE TABLE cols (id INT, name STRING, nick STRING);
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+SHOW COLUMNS FROM cols LIKE 'n%';
+!output
++------+--------+------+--------+--------+-----------+
+| name |   type | null |    key | extras | watermark |
++------+--------+------+--------+--------+-----------+
+| name | STRING | TRUE | <NULL> | <NULL> |    <NULL> |
+| nick | STRING | TRUE | <NULL> | <NULL> |    <NULL> |
++------+--------+------+--------+--------+-----------+
+2 rows in set
+!ok
+
+SHOW COLUMNS IN cols NOT LIKE 'n%';
+!output
++------+------+------+--------+--------+-----------+
+| name | type | null |    key | extras | watermark |
++------+------+------+--------+--------+-----------+
+|   id |  INT | TRUE | <NULL> | <NULL> |    <NULL> |
++------+------+------+--------+--------+-----------+
+1 row in set
+!ok
+
+CREATE VIEW cv AS SELECT id, UPPER(name) AS uname FROM cols;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+SHOW CREATE VIEW cv;
+!output
++---------------------------------------------------------+
+|                                                  result |
++---------------------------------------------------------+
+| CREATE VIEW `default_catalog`.`default_database`.`cv` (
+  `id`,
+  `uname`
+)
+AS SELECT id, UPPER(name) AS uname FROM cols
+ |
++---------------------------------------------------------+
+1 row in set
+!ok
+
+SHOW CREATE TABLE cv;
+!output
+org.apache.flink.table.api.ValidationException: SHOW CREATE TABLE is only supported for tables, but `default_catalog`.`default_database`.`cv` is a view. Please use SHOW CREATE VIEW instead.
 !error

@@ -74,8 +74,12 @@ def run_show(session: DuckDBSession, text: str) -> StatementResult:  # noqa: C90
         m = re.match(rf"SHOW\s+COLUMNS\s+(?:FROM|IN)\s+{PATH}(.*)$", text, re.I | re.S)
         if m is None:
             raise DdlParseError(f"Cannot parse: {text}")
-        result = describe(session, split_path(m.group(1)))
-        return result
+        from sqlgateway.engine.duckdb.schema import schema_rows
+
+        ref = names.require_object(session, split_path(m.group(1)))
+        table_rows = schema_rows(session, ref)
+        keep = set(_filtered([r[0] for r in table_rows], m.group(2) or ""))
+        return static_result(DESCRIBE_COLUMNS, [r for r in table_rows if r[0] in keep])
     if what in ("FUNCTIONS", "USER FUNCTIONS") or what.startswith("FUNCTIONS"):
         funcs = [] if what == "USER FUNCTIONS" else builtin_functions(session)
         return string_rows_result(["function name"], _rows(_filtered(funcs, text)))

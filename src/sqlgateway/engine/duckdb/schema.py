@@ -210,8 +210,8 @@ def show_create(session: DuckDBSession, text: str) -> StatementResult:
     want = m.group(1).upper()
     if ref.kind != want:
         raise validation(
-            f"{'View' if ref.kind == 'TABLE' else 'Table'} '{ref.path.dotted}' is not a "
-            f"{want.lower()}; use SHOW CREATE {ref.kind}."
+            f"SHOW CREATE {want} is only supported for {want.lower()}s, but {ref.path.flink} is "
+            f"a {ref.kind.lower()}. Please use SHOW CREATE {ref.kind} instead."
         )
     return string_rows_result(["result"], [[create_text(session, ref)]])
 
