@@ -68,6 +68,7 @@ def _settings(files: dict[str, Any], **extra: str) -> Settings:
             "sql-gateway.security.auth.jwt.jwks-file": str(kit.jwks_file),
             "sql-gateway.security.auth.jwt.issuer": "https://issuer.test",
             "sql-gateway.security.auth.jwt.audience": "sqlgateway",
+            "sql-gateway.limits.auth-failures.per-second": "0",  # many failures on purpose
             **extra,
         }
     )
@@ -264,3 +265,19 @@ def test_rate_limiter_refills() -> None:
     assert limiter.acquire("a", now=10.5) == 0.0  # one token back after 1/rate seconds
     assert limiter.acquire("a", now=10.5) > 0
     assert [limiter.acquire("a", now=100.0) for _ in range(3)][-1] > 0  # burst caps refill
+
+
+def test_failed_attempts_are_throttled_per_address(files: dict[str, Any]) -> None:
+    settings = _settings(files, **{"sql-gateway.limits.auth-failures.per-second": "0.01"})
+    with serve(middleware(settings)(echo_app())) as port:
+        u = f"http://127.0.0.1:{port}/echo"
+        codes = [httpx.get(u, headers=bearer("wrong")).status_code for _ in range(10)]
+        assert codes == [401] * 10  # the burst
+        r = httpx.get(u, headers=bearer(TOKEN))  # even good credentials wait now
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        assert "Too many failed authentication attempts from 127.0.0.1" in r.json()["errors"][0]
+    limiter = RateLimiter(rate=1.0, burst=1)
+    assert limiter.wait_time("a", now=0.0) == 0.0
+    limiter.acquire("a", now=0.0)
+    assert limiter.wait_time("a", now=0.5) == pytest.approx(0.5)
+    assert limiter.wait_time("a", now=0.5) == pytest.approx(0.5)  # peeking takes nothing

@@ -30,6 +30,7 @@ def gw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
             "sql-gateway.security.auth.enabled": "true",
             "sql-gateway.security.auth.tokens-file": str(d / "tokens"),
             "sql-gateway.security.auth.password-file": str(d / "passwords"),
+            "sql-gateway.limits.auth-failures.per-second": "0",  # many failures on purpose
         }
     )
     yield g

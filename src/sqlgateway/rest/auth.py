@@ -4,6 +4,7 @@ Order of checks for every HTTP request (each failure answers Flink's error envel
 ``{"errors": ["..."]}`` with ``application/json; charset=UTF-8`` and never reaches the app):
 
 1. authentication (only when ``sql-gateway.security.auth.enabled``): 401 + ``WWW-Authenticate``;
+   a client address with too many failed attempts gets 429 before its credentials are checked;
 2. request rate per principal (``sql-gateway.limits.rate.requests-per-second``): 429 +
    ``Retry-After``;
 3. body size (``rest.server.max-content-length``): 413, checked on ``Content-Length`` and while
@@ -62,6 +63,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "-"
+
+
 def principal_of(scope: Scope) -> Principal | None:
     """The authenticated principal of a request scope (None when auth is off)."""
     principal = scope.get(PRINCIPAL_KEY)
@@ -81,6 +87,8 @@ class AuthMiddleware:
         self.authenticator = authenticator or Authenticator.from_settings(settings)
         rate = settings.get(opt.RATE_PER_SECOND)
         self.limiter = RateLimiter(rate, settings.get(opt.RATE_BURST)) if rate > 0 else None
+        failures = settings.get(opt.AUTH_FAILURES_PER_SECOND)
+        self.failures = RateLimiter(failures, 10) if failures > 0 and self.authenticator else None
         self.max_body = settings.get(config.MAX_CONTENT_LENGTH)
         self.max_statement = settings.get(opt.STATEMENT_MAX_LENGTH)
         self.cors = settings.get(config.CORS_ORIGIN).encode("latin-1")
@@ -106,17 +114,26 @@ class AuthMiddleware:
         if auth is None:
             return None
         header = _header(scope, b"authorization")
+        address = _address(scope)
+        if self.failures is not None and (wait := self.failures.wait_time(address)) > 0:
+            raise RequestRefused(
+                429,
+                f"Too many failed authentication attempts from {address} "
+                f"({opt.AUTH_FAILURES_PER_SECOND.key}). Retry after {wait:.2f} s.",
+                [(b"retry-after", str(max(1, math.ceil(wait))).encode())],
+            )
         try:
             return await anyio.to_thread.run_sync(auth.authenticate, header)
         except AuthenticationError as exc:
+            if self.failures is not None:
+                self.failures.acquire(address)
             challenges = [(b"www-authenticate", c.encode("latin-1")) for c in auth.challenges()]
             raise RequestRefused(401, str(exc), challenges) from exc
 
     def _rate_limit(self, scope: Scope, principal: Principal | None) -> None:
         if self.limiter is None:
             return
-        client = scope.get("client")
-        key = principal.name if principal is not None else str(client[0] if client else "-")
+        key = principal.name if principal is not None else _address(scope)
         wait = self.limiter.acquire(key)
         if wait > 0:
             raise RequestRefused(

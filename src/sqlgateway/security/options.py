@@ -117,6 +117,12 @@ RATE_BURST = Option(
     "Requests a principal may send at once above the rate (0: twice the rate, at least 1).",
 )  # fmt: skip
 
+AUTH_FAILURES_PER_SECOND = Option(
+    "sql-gateway.limits.auth-failures.per-second", _non_negative_float, "1",
+    "Failed authentications a client address may make per second once it used its burst of "
+    "10; further requests get 429 without their credentials being checked (0: no limit).",
+)  # fmt: skip
+
 SANDBOX_ENABLED = Option(
     "sql-gateway.security.sandbox.enabled", parse_bool, "true",
     "Confine embedded DuckDB SQL: no file access outside the allowed directories, no network, "
@@ -137,7 +143,7 @@ SECURITY_OPTIONS: tuple[Option[Any], ...] = (
     AUTH_ENABLED, AUTH_TOKENS_FILE, AUTH_PASSWORD_FILE, AUTH_REALM,
     JWT_JWKS_FILE, JWT_ISSUER, JWT_AUDIENCE, JWT_ALGORITHMS, JWT_PRINCIPAL_CLAIM, JWT_LEEWAY,
     SSL_CERT_FILE, SSL_KEY_FILE, SSL_KEY_PASSWORD, SSL_CLIENT_CA_FILE, SSL_CLIENT_AUTH,
-    STATEMENT_MAX_LENGTH, RATE_PER_SECOND, RATE_BURST,
+    STATEMENT_MAX_LENGTH, RATE_PER_SECOND, RATE_BURST, AUTH_FAILURES_PER_SECOND,
     SANDBOX_ENABLED, SANDBOX_ALLOWED_DIRECTORIES, AUDIT_FILE,
 )  # fmt: skip
 

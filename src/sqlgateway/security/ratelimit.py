@@ -32,6 +32,14 @@ class RateLimiter:
             self._store(key, tokens, t)
             return (1.0 - tokens) / self.rate
 
+    def wait_time(self, key: str, now: float | None = None) -> float:
+        """Seconds until ``key`` may make a request (0.0 now), without taking one."""
+        t = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, t))
+        tokens = min(self.burst, tokens + (t - last) * self.rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
     def _store(self, key: str, tokens: float, t: float) -> None:
         self._buckets[key] = (tokens, t)
         self._buckets.move_to_end(key)
