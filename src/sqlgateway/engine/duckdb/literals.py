@@ -158,3 +158,50 @@ def values_types(values: exp.Values) -> list[LogicalType | None]:
         return []
     width = len(rows[0])
     return [unify([literal_type(r[i]) for r in rows if len(r) == width]) for i in range(width)]
+
+
+def declared_types(tree: exp.Expr | None) -> dict[int, LogicalType]:
+    """Flink's types of top-level select items whose type DuckDB cannot tell, by position:
+    literal-only expressions (``1`` -> INT NOT NULL, ``'abc'`` -> CHAR(3) NOT NULL, casts of
+    literals, constructors, VALUES), casts with a length/precision, TO_TIMESTAMP[_LTZ]."""
+    if isinstance(tree, exp.Values):
+        return {i: t for i, t in enumerate(values_types(tree)) if t is not None}
+    if not isinstance(tree, exp.Select):
+        return {}
+    items = tree.expressions
+    if len(items) == 1 and isinstance(items[0], exp.Star):
+        source = tree.args.get("from_") or tree.args.get("from")
+        inner = source.this if source is not None else None
+        if isinstance(inner, exp.Subquery) and isinstance(inner.this, exp.Values):
+            return declared_types(inner.this)
+        if isinstance(inner, exp.Values):
+            return declared_types(inner)
+        return {}
+    if any(isinstance(e, exp.Star) for e in items):
+        return {}
+    out: dict[int, LogicalType] = {}
+    for i, item in enumerate(items):
+        node = item.this if isinstance(item, exp.Alias) else item
+        t = literal_type(node) or _declared_type(node)
+        if t is not None and t.root != "NULL":
+            out[i] = t
+    return out
+
+
+def _declared_type(node: exp.Expr) -> LogicalType | None:
+    if isinstance(node, exp.Anonymous):
+        name = str(node.this).upper()
+        if name == "TO_TIMESTAMP":
+            return LogicalType("TIMESTAMP_WITHOUT_TIME_ZONE", precision=3)
+        if name == "TO_TIMESTAMP_LTZ":
+            args = node.expressions
+            p = int(args[1].name) if len(args) > 1 and args[1].is_int else 3
+            return LogicalType("TIMESTAMP_WITH_LOCAL_TIME_ZONE", precision=p)
+        return None
+    if isinstance(node, exp.Length):
+        return LogicalType("INTEGER")
+    if not isinstance(node, exp.Cast) or not node.to.expressions:
+        return None
+    if node.to.this is exp.DataType.Type.DECIMAL:
+        return None
+    return cast_target(node.to)

@@ -20,6 +20,7 @@ from sqlgateway.engine.base import RowBatch, RowSource, StatementResult
 from sqlgateway.engine.duckdb import dialect, types
 from sqlgateway.engine.duckdb.batch import ArrowRowBatch
 from sqlgateway.engine.duckdb.failures import is_runtime, retrieval_error
+from sqlgateway.engine.duckdb.functions import validation_error
 from sqlgateway.engine.duckdb.metastore import TableMeta
 from sqlgateway.engine.duckdb.rows import ArrowRowSource
 from sqlgateway.engine.duckdb.schema import Resolver
@@ -131,11 +132,11 @@ _STATEFUL = (exp.AggFunc, exp.Group, exp.Order, exp.Distinct, exp.Window, exp.Jo
 def _check_stateless(tr: dialect.Translation) -> None:
     tree = tr.tree
     if tree is None:
-        raise dialect.validation_error("Queries on unbounded sources must be Flink SQL.")
+        raise validation_error("Queries on unbounded sources must be Flink SQL.")
     for node in tree.walk():
         if isinstance(node, _STATEFUL):
             what = type(node).__name__.upper()
-            raise dialect.validation_error(
+            raise validation_error(
                 f"{what} on an unbounded source needs Flink's streaming runtime (changelog "
                 "results) and is not supported on the duckdb engine; bound the source with "
                 "'number-of-rows'."
