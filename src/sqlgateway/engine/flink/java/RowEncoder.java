@@ -18,7 +18,9 @@ import org.apache.flink.table.utils.print.RowDataToStringConverter;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonSerializable;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.SerializerProvider;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -66,13 +68,15 @@ final class RowEncoder {
         StringWriter out = new StringWriter(Math.max(64, rows.size() * 64));
         try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
             gen.setRootValueSeparator(null);
+            // One provider per batch: ObjectMapper.writeTree would build one (and flush) per value.
+            SerializerProvider provider = MAPPER.getSerializerProviderInstance();
             boolean first = true;
             for (RowData row : rows) {
                 if (!first) {
                     gen.writeRaw(',');
                 }
                 first = false;
-                writeRow(gen, row, json);
+                writeRow(gen, provider, row, json);
             }
         } catch (IOException e) {
             throw new RuntimeException("Could not map response to JSON.", e);
@@ -80,7 +84,8 @@ final class RowEncoder {
         return out.toString();
     }
 
-    private void writeRow(JsonGenerator gen, RowData row, boolean json) throws IOException {
+    private void writeRow(JsonGenerator gen, SerializerProvider provider, RowData row, boolean json)
+            throws IOException {
         gen.writeStartObject();
         gen.writeStringField("kind", row.getRowKind().name());
         gen.writeArrayFieldStart("fields");
@@ -91,7 +96,7 @@ final class RowEncoder {
                     value = shiftLtz(value, types[i]);
                 }
                 JsonNode node = converters[i].convert(MAPPER, null, value);
-                MAPPER.writeTree(gen, node);
+                ((JsonSerializable) node).serialize(gen, provider);
             }
         } else {
             String[] text = plain.convert(row);
