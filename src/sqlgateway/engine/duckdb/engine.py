@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from sqlgateway.config import DUCKDB_DATABASE, PAGE_MAX_ROWS, Settings
+from sqlgateway.config import DUCKDB_DATABASE, PAGE_MAX_ROWS, ConfigError, Settings
 from sqlgateway.engine.base import Engine, EngineSession, StatementResult
 from sqlgateway.engine.duckdb import statements, types
 from sqlgateway.engine.duckdb.dialect import Translation
@@ -66,9 +66,15 @@ class DuckDBEngine(Engine):
         self.default_zone = SessionConfig(settings.flink_config).time_zone()
         self._con = duckdb.connect(":memory:")
         path = str(settings.get(DUCKDB_DATABASE) or ":memory:")
-        if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self._con.execute(f"ATTACH {quote_literal(path)} AS {q(DEFAULT_CATALOG)}")
+        try:
+            if path != ":memory:":
+                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self._con.execute(f"ATTACH {quote_literal(path)} AS {q(DEFAULT_CATALOG)}")
+        except (OSError, duckdb.Error) as exc:
+            self._con.close()
+            raise ConfigError(
+                f"Cannot open the DuckDB database {path} ({DUCKDB_DATABASE.key}): {exc}"
+            ) from None
         self._con.execute(f"CREATE SCHEMA IF NOT EXISTS {q(DEFAULT_CATALOG)}.{q(DEFAULT_DATABASE)}")
         self._con.execute("SET GLOBAL integer_division = true")
         self._con.execute(f"SET GLOBAL TimeZone = {quote_literal(self.default_zone)}")
