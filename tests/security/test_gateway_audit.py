@@ -6,15 +6,10 @@ import json
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import start_gateway
 from tests.helpers import execute, fetch_all, open_session, wait_status
 
 
-@pytest.mark.xfail(
-    strict=True, reason="GatewayService does not call AuditLog.begin/on_status yet (lead)"
-)
 def test_one_line_per_statement(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     g = start_gateway({"sql-gateway.security.audit.file": str(path)})

@@ -30,6 +30,7 @@ from sqlgateway.model import (
     new_operation_handle,
     new_session_handle,
 )
+from sqlgateway.security.audit import AuditLog
 from sqlgateway.service.operation import Operation
 from sqlgateway.service.pool import Timers, WorkerPool
 from sqlgateway.service.result import ResultPage, not_ready_page
@@ -89,6 +90,7 @@ class GatewayService:
         )
         self._timers = Timers()
         self._closed = False
+        self._audit = AuditLog.from_settings(settings)
         interval = settings.get(config.SESSION_CHECK_INTERVAL)
         if interval > 0:
             self._timers.every(interval, self._expire_idle)
@@ -177,6 +179,8 @@ class GatewayService:
         with failing("Failed to execute statement."):
             session = self._sessions.get(handle, principal)
             op = Operation(new_operation_handle(), statement, self._on_status)
+            if self._audit is not None:
+                self._audit.begin(op, handle, principal)
             session.add_operation(op, self._max_operations)
         overrides = dict(execution_config or {})
         op.try_move(S.PENDING)
@@ -213,6 +217,8 @@ class GatewayService:
 
     def _on_status(self, op: Operation, status: OperationStatus) -> None:
         self.stats.status_entered(status.value)
+        if self._audit is not None:
+            self._audit.on_status(op, status)
 
     def _timeout_error(self, timeout_ms: int) -> ExecutionError:
         return ExecutionError(
@@ -365,6 +371,8 @@ class GatewayService:
             self.engine.close()
         except Exception:
             log.exception("the %s engine did not close cleanly", self.engine.name)
+        if self._audit is not None:
+            self._audit.close()
 
     def refresh_materialized_table(
         self, handle: SessionHandle, identifier: str, principal: str | None = None
