@@ -136,9 +136,13 @@ def build(settings: Settings) -> Gateway:
     sock = bind_socket(settings)
     try:
         engine = create_engine(settings)
-    except BaseException:
+    except ConfigError:
         sock.close()
         raise
+    except Exception as exc:  # e.g. an unusable database file: one clear line, no traceback
+        sock.close()
+        name = settings.get(config.ENGINE)
+        raise ConfigError(f"cannot start the {name} engine: {type(exc).__name__}: {exc}") from exc
     service = GatewayService(settings, engine)
     app = create_app(settings, service, extension_routes(service), middleware(settings, service))
     return Gateway(settings, service, app, sock)

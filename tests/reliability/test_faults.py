@@ -228,11 +228,6 @@ def test_kill_9_during_inserts_keeps_every_committed_row(tmp_path: Path) -> None
     assert all(v == (2000, 2000) for v in counts.values()), "a batch was half-written"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="start-up with an unusable database directory ends in a raw Python traceback "
-    "(engine/CLI should report one clear line)",
-)
 def test_database_in_unusable_directory_fails_clearly(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
