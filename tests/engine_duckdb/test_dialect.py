@@ -41,7 +41,8 @@ def test_flink_semantics(session: DuckDBSession, sql: str, expected: list[list[o
     [
         ("SELECT FOO(1)", "FOO"),
         ("SELECT HASH_CODE('x')", "HASH_CODE"),
-        ("SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))", "TUMBLE"),
+        ("SELECT * FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, "
+         "INTERVAL '2' MINUTE))", "CUMULATE"),
         ("SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts MEASURES A.x AS x PATTERN (A) "
          "DEFINE A AS true)", "MATCH_RECOGNIZE"),
         ("SELECT * FROM a JOIN b FOR SYSTEM_TIME AS OF a.ts ON a.k = b.k", "FOR SYSTEM_TIME"),
@@ -79,3 +80,21 @@ def test_temporary_view_shadows_and_dies_with_session(
     assert rows(other, "SELECT a FROM t") == [[1]]
     session.close()
     assert rows(other, "SHOW TABLES") == [["t"]]
+
+
+def test_tumble_and_hop_windows_on_bounded_data(session: DuckDBSession) -> None:
+    run(session, "CREATE TABLE clicks (usr STRING, ts TIMESTAMP(3))").source.close()
+    run(session, "INSERT INTO clicks VALUES ('a', TIMESTAMP '2024-01-01 10:00:05'), "
+                 "('b', TIMESTAMP '2024-01-01 10:00:59'), ('a', TIMESTAMP '2024-01-01 10:01:30')"
+        ).source.close()  # fmt: skip
+    tumble = rows(session, "SELECT CAST(window_start AS STRING), COUNT(*) FROM TABLE(TUMBLE("
+                  "TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTES)) GROUP BY window_start "
+                  "ORDER BY window_start")  # fmt: skip
+    assert tumble == [["2024-01-01 10:00:00", 2], ["2024-01-01 10:01:00", 1]]
+    hop = rows(session, "SELECT COUNT(*) FROM TABLE(HOP(DATA => TABLE clicks, TIMECOL => "
+               "DESCRIPTOR(ts), SLIDE => INTERVAL '1' MINUTE, SIZE => INTERVAL '2' MINUTE)) "
+               "GROUP BY window_start ORDER BY window_start")  # fmt: skip
+    assert hop == [[2], [3], [1]]
+    res = run(session, "SELECT window_end, window_time FROM TABLE(TUMBLE(TABLE clicks, "
+                       "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) LIMIT 1")  # fmt: skip
+    assert [c.type.summary() for c in res.columns] == ["TIMESTAMP(3)", "TIMESTAMP(3)"]

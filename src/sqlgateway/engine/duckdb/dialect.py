@@ -28,6 +28,7 @@ from sqlgateway.engine.duckdb.functions import (
     validation_error,
 )
 from sqlgateway.engine.duckdb.literals import declared_types
+from sqlgateway.engine.duckdb.windows import rewrite_windows
 from sqlgateway.errors import PARSER_EXCEPTION, ExecutionError
 from sqlgateway.model import LogicalType
 from sqlgateway.sql.splitter import tokenize
@@ -110,6 +111,7 @@ _ALLOWED_ANONYMOUS = {
     "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LEAD", "LAG",
     "FIRST_VALUE", "LAST_VALUE", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP",
     "COALESCE", "NULLIF", "IFNULL", "RAND", "RAND_INTEGER", "LOCALTIMESTAMP", "LOCALTIME",
+    "TIME_BUCKET", "TO_MICROSECONDS",
 }  # fmt: skip
 
 
@@ -160,6 +162,7 @@ def check_syntax(sql: str) -> None:
 
 def parse(sql: str) -> exp.Expr:
     """Parse Flink SQL text (one statement) into a sqlglot tree."""
+    sql = rewrite_windows(sql)
     check_syntax(sql)
     try:
         tree = sqlglot.parse_one(preprocess(sql), read=Flink)
