@@ -61,6 +61,15 @@ def test_set_reset_and_statement_overrides(session: EngineSession) -> None:
     assert "table.local-time-zone" not in session.get_config()  # RESET restores gateway defaults
 
 
+def test_session_config_and_unsupported_deploy(engine: FlinkEngine, session: EngineSession) -> None:
+    conf = session.get_config()
+    assert conf["table.local-time-zone"] == "UTC"  # open-time property
+    assert conf["execution.target"] == "local"
+    assert "/sql-gateway-" in conf["table.resources.download-dir"]
+    with pytest.raises(ExecutionError, match="application-mode"):
+        engine.deploy_script(session, "SELECT 1;", None, {})
+
+
 def test_illegal_set_value_is_not_kept(session: EngineSession) -> None:
     with pytest.raises(ExecutionError) as info:
         run(session, "SET 'table.sql-dialect' = 'unknown'")

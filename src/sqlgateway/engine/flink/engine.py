@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 import threading
 import weakref
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlgateway.config import Settings
@@ -56,7 +58,14 @@ class FlinkEngine(Engine):
     def open_session(
         self, handle: SessionHandle, session_name: str | None, properties: Mapping[str, str]
     ) -> EngineSession:
-        conf = {**self._defaults, **{str(k): str(v) for k, v in properties.items()}}
+        conf = {
+            **self._defaults,
+            # Flink's gateway gives every session its own resource directory (ADD JAR, UDFs).
+            "table.resources.download-dir": str(
+                Path(tempfile.gettempdir()) / f"sql-gateway-{handle}"
+            ),
+            **{str(k): str(v) for k, v in properties.items()},
+        }
         session = FlinkSession(self, str(handle), dict(self._defaults), conf)
         with self._lock:
             self._sessions.add(session)
@@ -69,6 +78,17 @@ class FlinkEngine(Engine):
             return f"Apache Flink {__version__} (PyFlink)"
         except ImportError:  # pragma: no cover
             return "Apache Flink"
+
+    def deploy_script(
+        self, session: EngineSession, script: str | None, script_uri: str | None,
+        overrides: Mapping[str, str],
+    ) -> str:  # fmt: skip
+        raise ExecutionError(
+            "Deploying scripts needs an application-mode execution target "
+            "(kubernetes-application or yarn-application), which the sqlgateway Flink engine "
+            "does not support yet; run the statements in a session instead.",
+            java_class="java.lang.UnsupportedOperationException",
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -172,6 +172,7 @@ public final class SessionRunner {
             }
         }
         thread.shutdownNow();
+        state.close();
     }
 
     private Outcome run(Callable<Outcome> task) {

@@ -62,6 +62,20 @@ final class SessionState {
         this.cachedEnv = null;
     }
 
+    /** Closes the session's catalogs and deletes its resource directory (as Flink's gateway). */
+    void close() {
+        try {
+            catalogManager.close();
+        } catch (Throwable ignored) {
+            // a catalog failing to close must not keep the rest open
+        }
+        try {
+            resourceManager.close();
+        } catch (Throwable ignored) {
+            // the directory may already be gone
+        }
+    }
+
     private static Object field(Object target, String name) throws Exception {
         Field f = TableEnvironmentImpl.class.getDeclaredField(name);
         f.setAccessible(true);
