@@ -41,8 +41,8 @@ def test_flink_semantics(session: DuckDBSession, sql: str, expected: list[list[o
     [
         ("SELECT FOO(1)", "FOO"),
         ("SELECT HASH_CODE('x')", "HASH_CODE"),
-        ("SELECT * FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, "
-         "INTERVAL '2' MINUTE))", "CUMULATE"),
+        ("SELECT * FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))",
+         "SESSION"),
         ("SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts MEASURES A.x AS x PATTERN (A) "
          "DEFINE A AS true)", "MATCH_RECOGNIZE"),
         ("SELECT * FROM a JOIN b FOR SYSTEM_TIME AS OF a.ts ON a.k = b.k", "FOR SYSTEM_TIME"),
@@ -95,6 +95,10 @@ def test_tumble_and_hop_windows_on_bounded_data(session: DuckDBSession) -> None:
                "DESCRIPTOR(ts), SLIDE => INTERVAL '1' MINUTE, SIZE => INTERVAL '2' MINUTE)) "
                "GROUP BY window_start ORDER BY window_start")  # fmt: skip
     assert hop == [[2], [3], [1]]
+    cumulate = rows(session, "SELECT CAST(window_end AS STRING), COUNT(*) FROM TABLE(CUMULATE("
+                    "TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE)) "
+                    "GROUP BY window_end ORDER BY window_end")  # fmt: skip
+    assert cumulate == [["2024-01-01 10:01:00", 2], ["2024-01-01 10:02:00", 3]]
     res = run(session, "SELECT window_end, window_time FROM TABLE(TUMBLE(TABLE clicks, "
                        "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) LIMIT 1")  # fmt: skip
     assert [c.type.summary() for c in res.columns] == ["TIMESTAMP(3)", "TIMESTAMP(3)"]

@@ -28,7 +28,7 @@ from sqlgateway.engine.duckdb.functions import (
     validation_error,
 )
 from sqlgateway.engine.duckdb.literals import declared_types
-from sqlgateway.engine.duckdb.windows import rewrite_windows
+from sqlgateway.engine.duckdb.windows import rewrite_floor_ceil, rewrite_windows
 from sqlgateway.errors import PARSER_EXCEPTION, ExecutionError
 from sqlgateway.model import LogicalType
 from sqlgateway.sql.splitter import tokenize
@@ -84,7 +84,7 @@ def parse_error(message: str) -> ExecutionError:
 _UNSUPPORTED_SYNTAX = [
     (re.compile(r"\bMATCH_RECOGNIZE\b", re.I), "MATCH_RECOGNIZE"),
     (re.compile(r"\bFOR\s+SYSTEM_TIME\s+AS\s+OF\b", re.I), "FOR SYSTEM_TIME AS OF (temporal join)"),
-    (re.compile(r"\bTABLE\s*\(\s*(TUMBLE|HOP|CUMULATE|SESSION)\b", re.I), "window TVF {0}"),
+    (re.compile(r"\bTABLE\s*\(\s*(SESSION)\b", re.I), "window TVF {0}"),
     (re.compile(r"\b(TUMBLE|HOP|SESSION)(_START|_END|_ROWTIME|_PROCTIME)?\s*\(", re.I),
      "group window function {0}"),
     (re.compile(r"/\*\+"), "SQL hints /*+ ... */"),
@@ -162,7 +162,7 @@ def check_syntax(sql: str) -> None:
 
 def parse(sql: str) -> exp.Expr:
     """Parse Flink SQL text (one statement) into a sqlglot tree."""
-    sql = rewrite_windows(sql)
+    sql = rewrite_floor_ceil(rewrite_windows(sql))
     check_syntax(sql)
     try:
         tree = sqlglot.parse_one(preprocess(sql), read=Flink)

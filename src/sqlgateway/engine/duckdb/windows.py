@@ -1,8 +1,9 @@
-"""Flink window table-valued functions on bounded data: ``TABLE(TUMBLE(...))`` and
-``TABLE(HOP(...))`` become DuckDB subqueries adding ``window_start``, ``window_end`` and
-``window_time`` (windows aligned to the epoch, as Flink's). CUMULATE/SESSION are rejected by the
-dialect. Only time attributes given as ``DESCRIPTOR(col)`` and literal intervals are supported.
-"""
+"""Flink window table-valued functions on bounded data: ``TABLE(TUMBLE(...))``,
+``TABLE(HOP(...))`` and ``TABLE(CUMULATE(...))`` become DuckDB subqueries adding
+``window_start``, ``window_end`` and ``window_time`` (TIMESTAMP(3), windows aligned to the epoch
+plus the optional offset, as Flink's). SESSION windows are rejected by the dialect. Time
+attributes must be ``DESCRIPTOR(col)`` and sizes literal intervals. Also ``FLOOR/CEIL(ts TO
+unit)``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlgateway.engine.duckdb.functions import validation_error
 from sqlgateway.sql.ddl import split_top_level
 from sqlgateway.sql.splitter import tokenize
 
-_START = re.compile(r"TABLE\s*\(\s*(TUMBLE|HOP)\s*\(", re.I)
+_START = re.compile(r"TABLE\s*\(\s*(TUMBLE|HOP|CUMULATE)\s*\(", re.I)
 _UNITS_US = {"SECOND": 10**6, "MINUTE": 60 * 10**6, "HOUR": 3600 * 10**6, "DAY": 86400 * 10**6}
 _INTERVAL = re.compile(r"INTERVAL\s*'(\d+)'\s*(SECOND|MINUTE|HOUR|DAY)S?", re.I)
 _EPOCH = "TIMESTAMP '1970-01-01 00:00:00'"
@@ -42,7 +43,8 @@ def _micros(text: str) -> int:
 
 def _args(body: str) -> dict[str, str]:
     names = {"TUMBLE": ["DATA", "TIMECOL", "SIZE", "OFFSET"],
-             "HOP": ["DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"]}  # fmt: skip
+             "HOP": ["DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"],
+             "CUMULATE": ["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"]}  # fmt: skip
     kind = body.split("(", 1)[0].strip().upper()
     inner = body[body.index("(") + 1 : body.rindex(")")].replace("=>", "\x00")
     items = [i.replace("\x00", "=>") for i in split_top_level(inner)]
@@ -74,6 +76,8 @@ def _window_sql(body: str) -> str:
             f"(SELECT __w.*, {_ms(start)} AS window_start, {end} AS window_end, {wtime} AS "
             f"window_time FROM {table.group(1)} AS __w)"
         )
+    if a["kind"] == "CUMULATE":
+        return _cumulate(table.group(1), ts, _micros(a["STEP"]), size, origin)
     slide = _micros(a["SLIDE"])
     if size % slide:
         raise validation_error("HOP size must be a multiple of the slide on the duckdb engine.")
@@ -87,9 +91,53 @@ def _window_sql(body: str) -> str:
     return f"(SELECT __h.*, {end} AS window_end, {time_} AS window_time FROM ({inner}) AS __h)"
 
 
+def _cumulate(table: str, ts: str, step: int, size: int, origin: str) -> str:
+    if size % step:
+        raise validation_error("CUMULATE size must be a multiple of the step on the duckdb engine.")
+    bucket = f"TIME_BUCKET(TO_MICROSECONDS({size}), __w.{ts}, {origin})"
+    end = f"{bucket} + TO_MICROSECONDS(__k.k * {step})"
+    inner = (f"SELECT __w.*, {_ms(bucket)} AS window_start, {_ms(end)} AS window_end "
+             f"FROM {table} AS __w CROSS JOIN RANGE(1, {size // step + 1}) AS __k(k) "
+             f"WHERE __w.{ts} < {end}")  # fmt: skip
+    wtime = _ms("__c.window_end - TO_MICROSECONDS(1000)")
+    return f"(SELECT __c.*, {wtime} AS window_time FROM ({inner}) AS __c)"
+
+
 def _ms(expr: str) -> str:
     """Window columns are TIMESTAMP(3) in Flink."""
     return f"CAST({expr} AS TIMESTAMP(3))"
+
+
+_FLOOR_CEIL = re.compile(r"\b(FLOOR|CEIL|CEILING)\s*\(", re.I)
+_TO_UNIT = re.compile(
+    r"^(.*\S)\s+TO\s+(MILLENNIUM|CENTURY|DECADE|YEAR|QUARTER|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)\s*$",
+    re.I | re.S,
+)
+
+
+def rewrite_floor_ceil(sql: str) -> str:
+    """``FLOOR(ts TO HOUR)`` / ``CEIL(ts TO DAY)`` (Flink's time-unit rounding)."""
+    start = 0
+    while True:
+        code = "".join(" " * len(t.text) if t.kind in ("string", "comment") else t.text
+                       for t in tokenize(sql))  # fmt: skip
+        m = _FLOOR_CEIL.search(code, start)
+        if m is None:
+            return sql
+        open_at = code.index("(", m.start())
+        close_at = _close(sql, open_at)
+        inner = _TO_UNIT.match(sql[open_at + 1 : close_at])
+        if inner is None:
+            start = open_at + 1
+            continue
+        expr, unit = inner.group(1), inner.group(2).upper()
+        floor = f"DATE_TRUNC('{unit.lower()}', {expr})"
+        if m.group(1).upper() == "FLOOR":
+            new = floor
+        else:
+            new = (f"CASE WHEN {floor} = {expr} THEN {floor} ELSE {floor} + INTERVAL '1' "
+                   f"{unit} END")  # fmt: skip
+        sql = sql[: m.start()] + f"({new})" + sql[close_at + 1 :]
 
 
 def rewrite_windows(sql: str) -> str:
