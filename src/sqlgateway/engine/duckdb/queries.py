@@ -7,6 +7,7 @@ source's ``rows-per-second`` (StreamingRowSource); only stateless queries are al
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -32,16 +33,20 @@ if TYPE_CHECKING:
 
 
 def translate(
-    session: DuckDBSession, text: str, stream_rows: int = 0
+    session: DuckDBSession,
+    text: str,
+    stream_rows: int = 0,
+    home: tuple[str, str] | None = None,
 ) -> tuple[dialect.Translation, Resolver]:
-    """Translate a Flink query; falls back to the text itself when sqlglot cannot parse it
-    (DuckDB then parses it, and reports the syntax error if it is not DuckDB SQL either)."""
-    key = (text, session.catalog, session.database, session.engine.meta.version,
-           session.temp_version, stream_rows)  # fmt: skip
+    """Translate a Flink query (names resolved in ``home``, default: the session's current
+    catalog/database); falls back to the text itself when sqlglot cannot parse it (DuckDB then
+    parses it, and reports the syntax error if it is not DuckDB SQL either)."""
+    home = home or (session.catalog, session.database)
+    key = (text, *home, session.engine.meta.version, session.temp_version, stream_rows)
     cached = session.translations.get(key)
     if cached is not None:
         return cached
-    resolver = Resolver(session, stream_rows=stream_rows)
+    resolver = Resolver(session, home=home, stream_rows=stream_rows)
     try:
         result = dialect.translate_query(text, resolver), resolver
     except ExecutionError as exc:
@@ -49,8 +54,9 @@ def translate(
             raise
         return dialect.Translation(text), resolver
     if not resolver.unbounded and not _uses_files(resolver):
-        if len(session.translations) >= 256:
-            session.translations.pop(next(iter(session.translations)))
+        with contextlib.suppress(RuntimeError, StopIteration, KeyError):  # concurrent fetches
+            if len(session.translations) >= 256:
+                session.translations.pop(next(iter(session.translations)))
         session.translations[key] = result
     return result
 
@@ -175,6 +181,7 @@ class StreamingRowSource(RowSource):
         rate: float, limit: int | None, zone: str,
     ) -> None:  # fmt: skip
         self._session = session
+        self._home = (session.catalog, session.database)  # USE later must not change the stream
         self._text = text
         self._cursor = cursor
         self._types: list[LogicalType] = [c.type for c in columns]
@@ -212,7 +219,7 @@ class StreamingRowSource(RowSource):
             return ArrowRowBatch(batch, self._types, self._zone)
 
     def _pull(self, n: int) -> pa.RecordBatch | None:
-        tr, _ = translate(self._session, self._text, n)
+        tr, _ = translate(self._session, self._text, n, self._home)
         try:
             rel = exportable(self._cursor.sql(tr.sql))
             table = rel.to_arrow_table()
