@@ -153,6 +153,11 @@ def write_json(path: Path, header: dict[str, str], sections: Sequence[Section]) 
     path.write_text(json.dumps(data, indent=1, default=str) + "\n")
 
 
+def load_results(path: Path) -> tuple[dict[str, str], list[Section]]:
+    data = json.loads(path.read_text())
+    return dict(data["header"]), [Section(**s) for s in data["sections"]]
+
+
 def load_baseline(path: Path) -> tuple[str, list[Section]]:
     data = json.loads(path.read_text())
     label = data["header"].get("label") or data["header"].get("target", str(path))

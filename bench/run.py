@@ -27,6 +27,7 @@ from bench.report import (  # noqa: E402
     derive,
     git_commit,
     load_baseline,
+    load_results,
     machine_info,
     render,
     write_json,
@@ -79,10 +80,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     o.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     o.add_argument("--targets", choices=sorted(TARGET_SETS), help="target set to judge against")
     o.add_argument("--baseline", help="results JSON of another run, for a side-by-side table")
+    o.add_argument("--from-json", help="only re-render the report from this results JSON")
     o.add_argument("--notes", default=str(ROOT / "bench" / "NOTES.md"),
                    help="hand-written analysis appended to the report ('' for none)")  # fmt: skip
     args = p.parse_args(argv)
-    if not args.url and not args.start_local:
+    if not args.url and not args.start_local and not args.from_json:
         p.error("give --url or --start-local")
     return args
 
@@ -157,6 +159,9 @@ def header(args: argparse.Namespace, ctx: Ctx, mon: ProcMonitor | None) -> dict[
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        head, sections = load_results(Path(args.from_json))
+        return write_outputs(args, head, sections)
     names = selected(args)
     servers: list[LocalServer] = []
     try:
