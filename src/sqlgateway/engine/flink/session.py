@@ -53,6 +53,9 @@ class FlinkSession(EngineSession):
             outcome = self._call(gen, lambda: runner.execute(statement, dict(overrides)))
             meta = convert.parse_meta(self._call(gen, outcome.meta))
             fetcher = self._call(gen, outcome.fetcher)
+        except ExecutionError as exc:
+            self._raise_cluster_problem(exc)
+            raise
         finally:
             self._executing = None
             self._refresh_config(gen, runner)
@@ -110,14 +113,26 @@ class FlinkSession(EngineSession):
     # ---- helpers --------------------------------------------------------------------------------
 
     def fail_results(self, url: str, message: str) -> None:
-        """The remote cluster at ``url`` is lost: fail this session's running results."""
+        """The remote cluster at ``url`` is lost: fail this session's running results and
+        interrupt a statement that waits for it (job submission retries for a minute)."""
         if url != self._cluster_url:
             return
+        if self._executing is not None and self._gen.alive:
+            with contextlib.suppress(*JVM_ERRORS):
+                self._runner.cancel()
         with self._lock:
             sources = list(self._sources)
         for source in sources:
             source.fail(message)
             source.close()
+
+    def _raise_cluster_problem(self, exc: ExecutionError) -> None:
+        """A statement failed while its cluster is lost: say so (keeping Flink's error)."""
+        if self._cluster_url is None:
+            return
+        problem = self._engine.monitor.problem(self._cluster_url)
+        if problem is not None:
+            raise ExecutionError(problem, java_class=ILLEGAL_STATE) from exc
 
     def _check_cluster(self) -> None:
         if self._cluster_url is None:
