@@ -167,9 +167,11 @@ BUFFER_MAX_ROWS = _opt(
     "Rows an operation may hold in memory ahead of the client; producers wait when it is full.",
 )  # fmt: skip
 FETCH_MAX_WAIT = _opt(
-    "sql-gateway.result.fetch-max-wait", parse_duration, "0 ms",
-    "Long-poll: how long a fetch may wait for rows before answering an empty page or NOT_READY."
-    " 0 answers at once, as Flink does.",
+    "sql-gateway.result.fetch-max-wait", parse_duration, "10 ms",
+    "Long-poll: how long a fetch may wait for the statement or for rows before answering "
+    "NOT_READY or an empty page (the shapes stay Flink's). The short default lets a fast "
+    "statement answer its first fetch with rows; 0 answers at once like Flink; seconds stop "
+    "clients from busy-polling.",
 )  # fmt: skip
 DUCKDB_DATABASE = _opt(
     "sql-gateway.duckdb.database", str, ":memory:",

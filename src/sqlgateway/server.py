@@ -184,8 +184,8 @@ def serve(settings: Settings, **uvicorn_overrides: Any) -> int:
         log.info("signal %s: shutting down", signum)
         server.should_exit = True
 
-    with _signals(on_signal):
-        asyncio.run(server.serve(sockets=[gateway.sock]))
+    with _signals(on_signal), asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(server.serve(sockets=[gateway.sock]))
         # connections are drained; interrupt statements and close sessions, bounded in time
         threading.Thread(target=_hard_stop_after, args=(settings,), daemon=True).start()
         gateway.service.close()
@@ -197,6 +197,16 @@ def serve(settings: Settings, **uvicorn_overrides: Any) -> int:
     # Native engine threads (DuckDB, the JVM) may still be unwinding interrupted statements;
     # leaving without running interpreter teardown avoids aborts in their destructors.
     os._exit(0)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (uvicorn[standard] brings it): faster hops between threads and
+    the loop. ``asyncio.run`` would ignore uvicorn's own ``loop`` setting."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def _hard_stop_after(settings: Settings) -> None:

@@ -267,7 +267,7 @@ def test_fetch_long_poll_avoids_not_ready(gateway_factory) -> None:  # type: ign
     """With sql-gateway.result.fetch-max-wait the fetch waits for the statement instead of
     answering NOT_READY; the response shapes stay Flink's."""
     slow = "SELECT count(*) AS n FROM range(300000000) t(i) WHERE i % 3 = 0"
-    plain = gateway_factory()
+    plain = gateway_factory({"sql-gateway.result.fetch-max-wait": "0"})
     polling = gateway_factory({"sql-gateway.result.fetch-max-wait": "20 s"})
     with plain.client() as c:
         sh = open_session(c)

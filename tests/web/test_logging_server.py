@@ -47,7 +47,9 @@ def json_records(lines: list[str]) -> list[dict[str, Any]]:
 
 
 def test_json_access_log_has_one_structured_record_per_request() -> None:
-    records = json_records(serve_and_log("sql-gateway.log.format=json"))
+    records = json_records(
+        serve_and_log("sql-gateway.log.format=json", "sql-gateway.log.access=true")
+    )
     access = [r for r in records if r["logger"] == "sqlgateway.access"]
     assert [(r["method"], r["path"], r["query"], r["status"]) for r in access] == [
         ("GET", "/v1/info", "", 200),

@@ -124,18 +124,23 @@ class GatewayApp:
             await self._send_error(send, not_found(_request_uri(scope)), "A")
             return
         endpoint, version, raw_params = found
+        request: Request | None = None
         try:
-            body = await self._read_body(receive)
-            request = self._request(scope, endpoint, version, raw_params, body)
-            fn: Handler = getattr(handlers, endpoint.handler)
-            if endpoint.blocking:
-                payload = await anyio.to_thread.run_sync(fn, request)
-            else:
-                payload = fn(request)
-        except Exception as exc:  # every failure becomes Flink's error envelope
-            await self._send_error(send, exc, endpoint.shape)
-            return
-        await self._send(send, 200, payload)
+            try:
+                body = await self._read_body(receive)
+                request = self._request(scope, endpoint, version, raw_params, body)
+                handler: Handler = getattr(handlers, endpoint.handler)
+                if endpoint.blocking:
+                    payload = await anyio.to_thread.run_sync(handler, request)
+                else:
+                    payload = handler(request)
+            except Exception as exc:  # every failure becomes Flink's error envelope
+                await self._send_error(send, exc, endpoint.shape)
+                return
+            await self._send(send, 200, payload)
+        finally:
+            for deferred in request.after_response if request is not None else ():
+                deferred()
 
     def _request(
         self,

@@ -7,6 +7,7 @@ unless the route table marks it non-blocking.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,8 @@ class Request:
     body: Body
     principal: str | None = None
     fetch_wait: float = 0.0
-    extras: dict[str, Any] = field(default_factory=dict)
+    # work to start once the response is written (see GatewayService.execute_statement)
+    after_response: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def session(self) -> SessionHandle:
@@ -96,6 +98,7 @@ def execute_statement(r: Request) -> bytes:
         r.body.long("executionTimeout") or 0,
         r.body.string_map("executionConfig"),
         r.principal,
+        r.after_response.append,
     )
     return dumps({"operationHandle": str(handle)})
 

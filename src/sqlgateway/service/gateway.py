@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from sqlgateway import config
@@ -174,8 +174,13 @@ class GatewayService:
         timeout_ms: int = 0,
         execution_config: Mapping[str, str] | None = None,
         principal: str | None = None,
+        defer: Callable[[Callable[[], None]], None] | None = None,
     ) -> OperationHandle:
-        """Submit a statement; returns at once with the handle (status PENDING)."""
+        """Submit a statement; returns at once with the handle (status PENDING).
+
+        ``defer``, if given, is called with the submission instead of submitting at once: the
+        REST layer runs it after the response is written, so the worker does not compete with
+        the event loop for the GIL while the handle is being sent."""
         with failing("Failed to execute statement."):
             session = self._sessions.get(handle, principal)
             op = Operation(new_operation_handle(), statement, self._on_status)
@@ -184,7 +189,14 @@ class GatewayService:
             session.add_operation(op, self._max_operations)
         overrides = dict(execution_config or {})
         op.try_move(S.PENDING)
-        session.run_in_order(self._pool, lambda: self._run(session, op, overrides))
+
+        def submit() -> None:
+            session.run_in_order(self._pool, lambda: self._run(session, op, overrides))
+
+        if defer is None:
+            submit()
+        else:
+            defer(submit)
         if timeout_ms and timeout_ms > 0:
             self._timers.call_later(
                 timeout_ms / 1000.0, lambda: self._expire(session, op, timeout_ms)
