@@ -129,6 +129,26 @@ def test_session_isolation(engine: FlinkEngine, session: EngineSession) -> None:
         other.close()
 
 
+def test_sessions_run_statements_concurrently(engine: FlinkEngine) -> None:
+    sessions = [open_session(engine) for _ in range(3)]
+    results: dict[int, list[list[int]]] = {}
+
+    def work(i: int) -> None:
+        data = run(sessions[i], f"SELECT {i} AS n, x FROM (VALUES (1), (2)) AS t(x)").rows_json
+        results[i] = sorted(r["fields"] for r in orjson.loads(b"[" + data + b"]"))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        assert results == {i: [[i, 1], [i, 2]] for i in range(3)}
+    finally:
+        for s in sessions:
+            s.close()
+
+
 def test_streaming_changelog_and_close_cancels(session: EngineSession) -> None:
     run(session, UNBOUNDED.format(name="src"))
     result = session.execute(op(), "SELECT k, COUNT(*) AS c FROM src GROUP BY k", {})

@@ -125,6 +125,10 @@ def _start_process(classes: Path, timeout: float) -> tuple[subprocess.Popen[byte
     conn_dir = tempfile.mkdtemp(prefix="sqlgateway-flink-")
     conn_file = os.path.join(conn_dir, "conn")
     env = dict(os.environ)
+    # Flink's log goes next to the helper (PyFlink would write into site-packages otherwise).
+    log_dir = classes.parent.parent / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env.setdefault("FLINK_LOG_DIR", str(log_dir))
     env["_PYFLINK_CONN_INFO_PATH"] = conn_file
     extra = env.get("HADOOP_CLASSPATH", "")
     env["HADOOP_CLASSPATH"] = os.pathsep.join(p for p in (str(classes), extra) if p)
