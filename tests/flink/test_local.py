@@ -210,3 +210,16 @@ def test_errors_carry_java_classes(session: EngineSession) -> None:
 def test_show_jobs_needs_a_cluster(session: EngineSession) -> None:
     with pytest.raises(ExecutionError, match="No ClusterClientFactory found"):
         run(session, "SHOW JOBS")
+
+
+def test_create_catalog_is_per_session(engine: FlinkEngine, session: EngineSession) -> None:
+    run(session, "CREATE CATALOG mem WITH ('type' = 'generic_in_memory')")
+    run(session, "USE CATALOG mem")
+    run(session, "CREATE DATABASE d1")
+    assert run(session, "SHOW CURRENT CATALOG").rows_json == b'{"kind":"INSERT","fields":["mem"]}'
+    assert b'"d1"' in run(session, "SHOW DATABASES").rows_json
+    other = open_session(engine)
+    try:
+        assert b"mem" not in run(other, "SHOW CATALOGS").rows_json
+    finally:
+        other.close()
