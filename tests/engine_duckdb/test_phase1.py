@@ -183,3 +183,25 @@ def test_cancel_before_the_statement_starts(session: DuckDBSession) -> None:
     with pytest.raises(ExecutionError, match="cancelled"):
         session.execute(handle, "SELECT SUM(range) FROM range(10)", {})
     assert rows(session, "SELECT 1") == [[1]]
+
+
+def test_cancel_racing_the_start_of_a_query_always_stops_it(session: DuckDBSession) -> None:
+    heavy = "SELECT SUM(a.range * b.range % 7) FROM range(300000) a, range(300000) b"
+    for delay in (0.0, 0.0005, 0.002, 0.01):
+        handle = new_operation_handle()
+        outcome: list[BaseException | None] = []
+
+        def work(h: object = handle) -> None:
+            try:
+                session.execute(h, heavy, {})  # type: ignore[arg-type]
+                outcome.append(None)
+            except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+                outcome.append(exc)
+
+        t = threading.Thread(target=work)
+        t.start()
+        time.sleep(delay)
+        session.cancel(handle)
+        t.join(10)
+        assert not t.is_alive(), f"statement not stopped (cancel after {delay}s)"
+        assert isinstance(outcome[0], ExecutionError)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -299,13 +300,25 @@ class DuckDBSession(EngineSession):
     def cancel(self, handle: OperationHandle) -> None:
         with self._active_lock:
             cursor = self._active.get(handle)
-            if cursor is None:  # not running (yet): remember, ``track`` refuses to start it
-                self._cancelled[handle] = None
-                while len(self._cancelled) > 1000:
-                    self._cancelled.pop(next(iter(self._cancelled)))
+            self._cancelled[handle] = None  # ``track`` refuses to start it later
+            while len(self._cancelled) > 1000:
+                self._cancelled.pop(next(iter(self._cancelled)))
         if cursor is not None:
+            # An interrupt reaches only a running query: keep interrupting until the statement
+            # let go of its cursor (it may be just about to start the query).
+            threading.Thread(
+                target=self._interrupt_until_released, args=(handle, cursor), daemon=True
+            ).start()
+
+    def _interrupt_until_released(self, handle: OperationHandle, cursor: Any) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             with contextlib.suppress(Exception):
                 cursor.interrupt()
+            with self._active_lock:
+                if self._active.get(handle) is not cursor:
+                    return
+            time.sleep(0.005)
 
     def get_config(self) -> dict[str, str]:
         return self.config.visible()
