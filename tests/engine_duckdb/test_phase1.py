@@ -191,12 +191,12 @@ def test_cancel_racing_the_start_of_a_query_always_stops_it(session: DuckDBSessi
         handle = new_operation_handle()
         outcome: list[BaseException | None] = []
 
-        def work(h: object = handle) -> None:
+        def work(h: object = handle, out: list[BaseException | None] = outcome) -> None:
             try:
                 session.execute(h, heavy, {})  # type: ignore[arg-type]
-                outcome.append(None)
+                out.append(None)
             except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
-                outcome.append(exc)
+                out.append(exc)
 
         t = threading.Thread(target=work)
         t.start()
