@@ -112,22 +112,16 @@ def extension_routes(service: GatewayService) -> list[Any]:
 
 
 def middleware(settings: Settings, service: GatewayService) -> list[Callable[[ASGIApp], ASGIApp]]:
-    """ASGI middleware from optional modules (auth, metrics), innermost first."""
+    """The ASGI middleware, innermost first: metrics, authentication, access log. Imported
+    unconditionally so that a broken install fails at start-up instead of running without
+    authentication (fail closed)."""
+    from sqlgateway.rest import accesslog, auth, metrics
+
     out: list[Callable[[ASGIApp], ASGIApp]] = []
-    for module, fn in (
-        ("sqlgateway.rest.metrics", "middleware"),
-        ("sqlgateway.rest.auth", "middleware"),
-        ("sqlgateway.rest.accesslog", "middleware"),  # outermost: logs every request (web)
-    ):
-        try:
-            mod = __import__(module, fromlist=[fn])
-        except ImportError:
-            continue
-        factory = getattr(mod, fn, None)
-        if factory is not None:
-            wrap = factory(settings, service)
-            if wrap is not None:
-                out.append(wrap)
+    for factory in (metrics.middleware, auth.middleware, accesslog.middleware):
+        wrap = factory(settings, service)
+        if wrap is not None:
+            out.append(wrap)
     return out
 
 

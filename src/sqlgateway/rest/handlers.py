@@ -140,7 +140,7 @@ def fetch_results(r: Request) -> bytes:
     row_format = row_format_of(r)
     try:
         page = r.service.fetch_results(
-            r.session, r.operation, r.params["token"], r.fetch_wait, r.principal
+            r.session, r.operation, r.params["token"], r.fetch_wait, r.principal, row_format
         )
         data = page.batch.encode(row_format) if page.batch is not None else b""
     except SqlGatewayError as exc:

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlgateway import config
@@ -26,6 +27,7 @@ from sqlgateway.errors import (
 from sqlgateway.model import (
     OperationHandle,
     OperationStatus,
+    RowFormat,
     SessionHandle,
     new_operation_handle,
     new_session_handle,
@@ -89,6 +91,7 @@ class GatewayService:
             settings.get(config.WORKER_KEEPALIVE),
         )
         self._timers = Timers()
+        self._prefetch = ThreadPoolExecutor(4, thread_name_prefix="sqlgateway-prefetch")
         self._closed = False
         self._audit = AuditLog.from_settings(settings)
         interval = settings.get(config.SESSION_CHECK_INTERVAL)
@@ -222,7 +225,7 @@ class GatewayService:
             self.stats.add("engine_errors")
             op.fail(exc)
         else:
-            if not op.finish(result, self._page_max_rows):
+            if not op.finish(result, self._page_max_rows, self._prefetch):
                 result.source.close()
         finally:
             self.stats.observe_latency(time.perf_counter() - started)
@@ -309,6 +312,7 @@ class GatewayService:
         token: int,
         wait: float = 0.0,
         principal: str | None = None,
+        row_format: RowFormat | None = None,
     ) -> ResultPage:
         """One page by Flink's token rules; ``wait`` > 0 long-polls for the result or rows."""
         with failing("Failed to fetchResults."):
@@ -317,7 +321,7 @@ class GatewayService:
                 op.wait_terminal(wait)
             status = op.status
             if status is S.FINISHED and op.fetcher is not None:
-                return op.fetcher.fetch(token, wait)
+                return op.fetcher.fetch(token, wait, row_format)
             if status is S.ERROR and op.error is not None:
                 raise op.error
             if status in (S.CANCELED, S.TIMEOUT):
@@ -379,6 +383,7 @@ class GatewayService:
         for session in self._sessions.remove_all():
             session.close()
         self._pool.shutdown()
+        self._prefetch.shutdown(wait=False, cancel_futures=True)
         try:
             self.engine.close()
         except Exception:

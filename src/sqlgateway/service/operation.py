@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 from sqlgateway.engine.base import StatementResult
 from sqlgateway.errors import SQL_EXECUTION_EXCEPTION, ExecutionError, GatewayError, SqlGatewayError
@@ -77,12 +78,14 @@ class Operation:
                     f"{target.value} for {self.handle}."
                 )
 
-    def finish(self, result: StatementResult, page_max_rows: int) -> bool:
+    def finish(
+        self, result: StatementResult, page_max_rows: int, prefetch: Executor | None = None
+    ) -> bool:
         """RUNNING -> FINISHED with a result; False (and nothing kept) if no longer running."""
         with self._cond:
             if not self._status.can_move_to(S.FINISHED):
                 return False
-            self._fetcher = ResultFetcher(result, page_max_rows)
+            self._fetcher = ResultFetcher(result, page_max_rows, prefetch)
             return self._move(S.FINISHED)
 
     def fail(self, cause: BaseException) -> bool:

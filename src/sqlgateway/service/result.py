@@ -7,12 +7,14 @@ is safe); any other token is an error; once exhausted the current token answers 
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 
 from sqlgateway.engine.base import RowBatch, StatementResult
 from sqlgateway.errors import SQL_EXECUTION_EXCEPTION, ExecutionError, GatewayError
-from sqlgateway.model import Column, ResultKind, ResultType
+from sqlgateway.model import Column, ResultKind, ResultType, RowFormat
 
 EMPTY: bytes = b""
 
@@ -41,8 +43,13 @@ def not_ready_page() -> ResultPage:
 class ResultFetcher:
     """Pages over one StatementResult. Thread-safe; the source is pulled under a lock."""
 
-    def __init__(self, result: StatementResult, page_max_rows: int) -> None:
+    def __init__(
+        self, result: StatementResult, page_max_rows: int, prefetch: Executor | None = None
+    ) -> None:
         self._result = result
+        # one page read and encoded ahead while the current one travels to the client
+        self._prefetch = prefetch
+        self._ahead: Future[RowBatch | None] | None = None
         self._columns = tuple(result.columns)
         self._page_max_rows = max(1, page_max_rows)
         self._lock = threading.Lock()
@@ -60,24 +67,27 @@ class ResultFetcher:
     def result(self) -> StatementResult:
         return self._result
 
-    def fetch(self, token: int, wait: float = 0.0) -> ResultPage:
+    def fetch(
+        self, token: int, wait: float = 0.0, row_format: RowFormat | None = None
+    ) -> ResultPage:
+        """The page for ``token``; ``row_format`` (a hint) lets the next page be encoded ahead."""
         with self._lock:
             if token == self._current:
-                return self._next(wait)
+                return self._next(wait, row_format)
             if token == self._current - 1 and token >= 0:
                 return self._page(ResultType.PAYLOAD, self._current, self._previous)
             c = self._current
             expected = "0" if c == 0 else f"{c} or {c - 1}"
             raise ExecutionError(f"Expecting token to be {expected}, but found {token}.")
 
-    def _next(self, wait: float) -> ResultPage:
+    def _next(self, wait: float, row_format: RowFormat | None) -> ResultPage:
         self._previous = None
         if self._failure is not None:
             raise self._failure
         if self._eos:
             return self._page(ResultType.EOS, None, None)
         try:
-            batch = self._result.source.next_batch(self._page_max_rows, wait)
+            batch = self._pull(wait)
         except GatewayError as exc:
             failure = ExecutionError(
                 "Error while retrieving result.", java_class=SQL_EXECUTION_EXCEPTION
@@ -92,7 +102,25 @@ class ResultFetcher:
         self._current += 1
         self._previous = batch
         self.rows_served += len(batch)
+        # only bulk results are read ahead: a full page suggests more rows are waiting (a
+        # stream's next page must not be read early, it could miss rows that arrive meanwhile)
+        full = len(batch) >= self._page_max_rows
+        if self._prefetch is not None and row_format is not None and full:
+            self._ahead = self._prefetch.submit(self._produce, row_format)
         return self._page(ResultType.PAYLOAD, self._current, batch)
+
+    def _pull(self, wait: float) -> RowBatch | None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            return ahead.result()
+        return self._result.source.next_batch(self._page_max_rows, wait)
+
+    def _produce(self, row_format: RowFormat) -> RowBatch | None:
+        batch = self._result.source.next_batch(self._page_max_rows, 0.0)
+        if batch is not None and len(batch):
+            with contextlib.suppress(GatewayError):  # the request that serves it will report it
+                batch.encode(row_format)  # batches cache their encoding
+        return batch
 
     def _page(
         self, rtype: ResultType, next_token: int | None, batch: RowBatch | None
