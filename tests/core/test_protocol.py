@@ -293,3 +293,31 @@ def test_map_with_non_string_keys_cannot_be_json(gateway: RunningGateway) -> Non
         assert r.json() == {"errors": ["Internal server error. Could not map response to JSON."]}
         oh = execute(c, sh, "SELECT MAP[1, 'a', 2, 'b'] AS m")
         assert fetch_all(c, sh, oh, row_format="PLAIN_TEXT").rows == [["{1=a, 2=b}"]]
+
+
+def test_v3_materialized_table_refresh(gateway: RunningGateway) -> None:
+    """POST /v3/…/materialized-tables/:identifier/refresh answers an operation whose result is
+    the refresh job's id; the table then holds the query's current rows."""
+    with gateway.client() as c:
+        sh = open_session(c)
+        run(c, sh, "CREATE TABLE mt_src (id INT, ds STRING)")
+        run(c, sh, "INSERT INTO mt_src VALUES (1, '2024-01-01')")
+        run(
+            c, sh,
+            "CREATE MATERIALIZED TABLE mt1 PARTITIONED BY (ds) FRESHNESS = INTERVAL '1' HOUR "
+            "AS SELECT id, ds FROM mt_src",
+        )  # fmt: skip
+        run(c, sh, "INSERT INTO mt_src VALUES (2, '2024-01-01')")
+        ident = "`default_catalog`.`default_database`.`mt1`"
+        r = c.post(
+            f"/v3/sessions/{sh}/materialized-tables/{ident}/refresh",
+            json={"isPeriodic": False, "staticPartitions": {"ds": "2024-01-01"}},
+        )
+        assert r.status_code == 200, r.text
+        res = fetch_all(c, sh, r.json()["operationHandle"])
+        assert [col["name"] for col in res.columns] == ["job id"] and len(res.rows[0][0]) == 32
+        assert sorted(run(c, sh, "SELECT id FROM mt1").rows) == [[1], [2]]
+        r = c.post(f"/v3/sessions/{sh}/materialized-tables/x/refresh", json={"isPeriodic": None})
+        assert r.status_code == 400
+        r = c.post(f"/v3/sessions/{uuid.uuid4()}/materialized-tables/x/refresh", json={})
+        assert r.status_code in (400, 500)

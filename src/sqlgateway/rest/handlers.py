@@ -154,8 +154,15 @@ def fetch_results(r: Request) -> bytes:
 
 def refresh_materialized_table(r: Request) -> bytes:
     r.body.boolean("isPeriodic")
-    identifier = str(r.params["identifier"])
-    handle = r.service.refresh_materialized_table(r.session, identifier, r.principal)
+    r.body.string("scheduleTime")
+    r.body.string_map("dynamicOptions")
+    handle = r.service.refresh_materialized_table(
+        r.session,
+        str(r.params["identifier"]),
+        r.body.string_map("staticPartitions"),
+        r.body.string_map("executionConfig"),
+        r.principal,
+    )
     return dumps({"operationHandle": str(handle)})
 
 

@@ -18,7 +18,6 @@ from sqlgateway import config
 from sqlgateway.config import Settings
 from sqlgateway.engine.base import Engine
 from sqlgateway.errors import (
-    UNSUPPORTED_OPERATION,
     BadRequestError,
     ExecutionError,
     GatewayError,
@@ -392,12 +391,21 @@ class GatewayService:
             self._audit.close()
 
     def refresh_materialized_table(
-        self, handle: SessionHandle, identifier: str, principal: str | None = None
+        self,
+        handle: SessionHandle,
+        identifier: str,
+        static_partitions: Mapping[str, str] | None = None,
+        execution_config: Mapping[str, str] | None = None,
+        principal: str | None = None,
     ) -> OperationHandle:
-        with failing("Failed to refresh materialized table."):
-            self._sessions.get(handle, principal)
-            raise ExecutionError(
-                f"Refreshing materialized table {identifier} is not supported on the "
-                f"{self.engine.name} engine yet.",
-                java_class=UNSUPPORTED_OPERATION,
+        """V3 refresh: runs ``ALTER MATERIALIZED TABLE <identifier> REFRESH [PARTITION (…)]`` as
+        an ordinary operation whose result is the refresh job's id (as Flink's handler does)."""
+        statement = f"ALTER MATERIALIZED TABLE {identifier} REFRESH"
+        if static_partitions:
+            spec = ", ".join(
+                f"`{k.replace('`', '``')}` = '{v.replace(chr(39), chr(39) * 2)}'"
+                for k, v in static_partitions.items()
             )
+            statement += f" PARTITION ({spec})"
+        with failing("Failed to refresh materialized table."):
+            return self.execute_statement(handle, statement, 0, execution_config, principal)
