@@ -223,3 +223,17 @@ def test_create_catalog_is_per_session(engine: FlinkEngine, session: EngineSessi
         assert b"mem" not in run(other, "SHOW CATALOGS").rows_json
     finally:
         other.close()
+
+
+def test_json_cannot_encode_non_string_map_keys(session: EngineSession) -> None:
+    result = session.execute(op(), "SELECT MAP[1, 'a'] AS m", {})
+    try:
+        batch = None
+        while batch is None or len(batch) == 0:
+            batch = result.source.next_batch(10, 0.5)
+            assert batch is not None
+        assert batch.encode(RowFormat.PLAIN_TEXT) == b'{"kind":"INSERT","fields":["{1=a}"]}'
+        with pytest.raises(ExecutionError, match="Could not map response to JSON"):
+            batch.encode(RowFormat.JSON)
+    finally:
+        result.source.close()

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sqlgateway.engine.flink import FlinkEngine
-
-from .conftest import open_session, run
+from .conftest import make_engine, open_session, run
 
 pytestmark = pytest.mark.slow
 
@@ -23,10 +21,13 @@ def shout(s):
 """
 
 
-def test_python_udf(engine: FlinkEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_python_udf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = tmp_path / "sg_test_udfs.py"
     module.write_text(MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))  # the planner asks this process for the function
+    # PyFlink's function factory calls back through the process-wide Py4J gateway, which points
+    # at the newest JVM: give this test its own (newest) engine, as a gateway process has one.
+    engine = make_engine()
     session = open_session(engine, **{"python.files": str(module), "parallelism.default": "1"})
     try:
         create = "CREATE TEMPORARY FUNCTION shout AS 'sg_test_udfs.shout' LANGUAGE PYTHON"
@@ -35,3 +36,4 @@ def test_python_udf(engine: FlinkEngine, tmp_path: Path, monkeypatch: pytest.Mon
         assert fetched.rows_json == b'{"kind":"INSERT","fields":["ABC!"]}'
     finally:
         session.close()
+        engine.close()

@@ -8,15 +8,27 @@ from collections.abc import Callable
 from typing import Any
 
 # A Py4J call into a JVM that went away raises Py4JError (or a socket error).
+import orjson
 from py4j.protocol import Py4JError
+from pyflink.util.exceptions import JavaException
 
 from sqlgateway.engine.base import RowSource
+from sqlgateway.engine.flink import convert
 from sqlgateway.engine.flink.convert import retrieval_error
 from sqlgateway.engine.flink.jvm import ILLEGAL_STATE, JvmGeneration
 from sqlgateway.errors import ExecutionError
 from sqlgateway.model import RowFormat
 
-JVM_ERRORS: tuple[type[BaseException], ...] = (Py4JError, OSError)
+# PyFlink turns Java exceptions thrown through Py4J into its own JavaException subclasses.
+JVM_ERRORS: tuple[type[BaseException], ...] = (Py4JError, OSError, JavaException)
+
+
+def _encode_error(text: str | None) -> ExecutionError:
+    """Rows Flink's converters cannot encode (e.g. a MAP with non-string keys as JSON)."""
+    err = ExecutionError("Could not map response to JSON.", java_class=ILLEGAL_STATE)
+    if text:
+        err.__cause__ = convert.error_from_chain(orjson.loads(text).get("error", []))
+    return err
 
 
 class FlinkRowBatch:
@@ -41,7 +53,9 @@ class FlinkRowBatch:
             else:
                 self._gen.check()
                 try:
-                    text: str = self._batch.encode(row_format is RowFormat.JSON)
+                    text: str | None = self._batch.encode(row_format is RowFormat.JSON)
+                    if text is None:
+                        raise _encode_error(self._batch.encodeError())
                 except JVM_ERRORS as exc:
                     self._gen.check()
                     raise ExecutionError(

@@ -43,7 +43,7 @@ final class RowEncoder {
 
     private final LogicalType[] types;
     private final RowData.FieldGetter[] getters;
-    private final RowDataToJsonConverters.RowDataToJsonConverter[] converters;
+    private volatile RowDataToJsonConverters.RowDataToJsonConverter[] converters;
     private final RowDataToStringConverter plain;
     private final TimeZone zone;
     private final boolean hasLtz;
@@ -52,11 +52,9 @@ final class RowEncoder {
         int n = columnTypes.size();
         this.types = columnTypes.toArray(new LogicalType[0]);
         this.getters = new RowData.FieldGetter[n];
-        this.converters = new RowDataToJsonConverters.RowDataToJsonConverter[n];
         boolean ltz = false;
         for (int i = 0; i < n; i++) {
             getters[i] = RowData.createFieldGetter(types[i], i);
-            converters[i] = TO_JSON.createConverter(types[i]);
             ltz |= containsLtz(types[i]);
         }
         this.plain = plain;
@@ -64,7 +62,24 @@ final class RowEncoder {
         this.hasLtz = ltz;
     }
 
+    /**
+     * JSON converters are created on first use: some types (MAP with non-string keys) have none,
+     * which only fails JSON fetches, as in Flink's gateway (PLAIN_TEXT still works).
+     */
+    private RowDataToJsonConverters.RowDataToJsonConverter[] converters() {
+        RowDataToJsonConverters.RowDataToJsonConverter[] c = converters;
+        if (c == null) {
+            c = new RowDataToJsonConverters.RowDataToJsonConverter[types.length];
+            for (int i = 0; i < types.length; i++) {
+                c[i] = TO_JSON.createConverter(types[i]);
+            }
+            converters = c;
+        }
+        return c;
+    }
+
     String encode(List<RowData> rows, boolean json) {
+        RowDataToJsonConverters.RowDataToJsonConverter[] conv = json ? converters() : null;
         StringWriter out = new StringWriter(Math.max(64, rows.size() * 64));
         try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
             gen.setRootValueSeparator(null);
@@ -76,7 +91,7 @@ final class RowEncoder {
                     gen.writeRaw(',');
                 }
                 first = false;
-                writeRow(gen, provider, row, json);
+                writeRow(gen, provider, conv, row);
             }
         } catch (IOException e) {
             throw new RuntimeException("Could not map response to JSON.", e);
@@ -84,8 +99,13 @@ final class RowEncoder {
         return out.toString();
     }
 
-    private void writeRow(JsonGenerator gen, SerializerProvider provider, RowData row, boolean json)
+    private void writeRow(
+            JsonGenerator gen,
+            SerializerProvider provider,
+            RowDataToJsonConverters.RowDataToJsonConverter[] conv,
+            RowData row)
             throws IOException {
+        boolean json = conv != null;
         gen.writeStartObject();
         gen.writeStringField("kind", row.getRowKind().name());
         gen.writeArrayFieldStart("fields");
@@ -95,7 +115,7 @@ final class RowEncoder {
                 if (hasLtz) {
                     value = shiftLtz(value, types[i]);
                 }
-                JsonNode node = converters[i].convert(MAPPER, null, value);
+                JsonNode node = conv[i].convert(MAPPER, null, value);
                 ((JsonSerializable) node).serialize(gen, provider);
             }
         } else {

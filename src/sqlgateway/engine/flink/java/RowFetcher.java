@@ -177,8 +177,20 @@ public final class RowFetcher {
             return error;
         }
 
+        private volatile String encodeError;
+
+        /** The rows in one format, or null (see encodeError) if they cannot be encoded. */
         public String encode(boolean json) {
-            return encoder.encode(rows, json);
+            try {
+                return encoder.encode(rows, json);
+            } catch (Throwable t) {
+                encodeError = Failure.json(t);
+                return null;
+            }
+        }
+
+        public String encodeError() {
+            return encodeError;
         }
 
     }
