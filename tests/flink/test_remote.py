@@ -9,9 +9,10 @@ import pytest
 
 from sqlgateway.engine.base import EngineSession
 from sqlgateway.engine.flink import FlinkEngine
+from sqlgateway.errors import ExecutionError
 
 from .cluster import FlinkCluster
-from .conftest import make_engine, op, open_session, run, wait_for
+from .conftest import Fetched, make_engine, op, open_session, run, wait_for
 
 STREAM = "CREATE TEMPORARY TABLE s (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '5')"
 
@@ -86,3 +87,28 @@ def test_closing_the_session_cancels_its_queries(
     assert wait_for(lambda: cluster.jobs().get(job) == "RUNNING", 60)
     s.close()
     assert wait_for(lambda: cluster.jobs().get(job) == "CANCELED", 60)
+
+
+def test_stop_job_with_savepoint(session: EngineSession, cluster: FlinkCluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run(session, f"SET 'execution.checkpointing.savepoint-dir' = 'file://{tmp_path}'")
+    run(session, STREAM)
+    run(session, "CREATE TEMPORARY TABLE bh (k INT) WITH ('connector' = 'blackhole')")
+    job = run(session, "INSERT INTO bh SELECT k FROM s").result.job_id
+    assert job is not None
+    assert wait_for(lambda: cluster.jobs().get(job) == "RUNNING", 60)
+    outcome: list[object] = []
+
+    def stop() -> bool:  # a savepoint needs every task running, which follows job RUNNING
+        try:
+            outcome.append(run(session, f"STOP JOB '{job}' WITH SAVEPOINT"))
+            return True
+        except ExecutionError:
+            return False
+
+    assert wait_for(stop, 90, interval=1)
+    stopped = outcome[0]
+    assert isinstance(stopped, Fetched)
+    assert [c.name for c in stopped.result.columns] == ["savepoint path"]
+    path = _rows(stopped.rows_json)[0][0]
+    assert isinstance(path, str) and str(tmp_path) in path
+    assert wait_for(lambda: cluster.jobs().get(job) == "FINISHED", 60)
