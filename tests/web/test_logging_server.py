@@ -71,7 +71,7 @@ def test_access_log_off_writes_no_access_lines() -> None:
 
 
 def test_text_format_access_line() -> None:
-    lines = serve_and_log(requests=("/v2/api_versions",))
+    lines = serve_and_log("sql-gateway.log.access=true", requests=("/v2/api_versions",))
     access = [line for line in lines if " sqlgateway.access: " in line]
     assert len(access) == 1
     assert '"GET /v2/api_versions" 200' in access[0]
