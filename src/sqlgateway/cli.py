@@ -33,6 +33,7 @@ def _load_optional_options() -> None:
         "sqlgateway.logsetup",
         "sqlgateway.engine.duckdb.engine",
         "sqlgateway.engine.duckdb.sandbox",
+        "sqlgateway.engine.flink",
     ):
         with contextlib.suppress(ImportError):
             __import__(module)

@@ -24,7 +24,8 @@ def create_engine(settings: Settings) -> Engine:
                 "sql-gateway.engine=flink needs the [flink] extra (apache-flink): "
                 f"pip install 'sqlgateway[flink]' ({exc})"
             ) from exc
-        return FlinkEngine(settings)
+        engine: Engine = FlinkEngine(settings)
+        return engine
     raise ConfigError(
         f"Invalid value {name!r} for option sql-gateway.engine: "
         f"expected one of {', '.join(ENGINES)}"

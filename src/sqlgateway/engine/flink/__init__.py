@@ -8,11 +8,21 @@ converters, so results are byte-identical to Flink's gateway.
 from __future__ import annotations
 
 import importlib.util
+from typing import Any
 
-if importlib.util.find_spec("pyflink") is None:
-    raise ImportError("apache-flink (PyFlink) is not installed")
+# the options are declared without PyFlink, so `sqlgateway serve --help` and the README list them
+from sqlgateway.engine.flink import options  # noqa: F401 - registers sql-gateway.flink.*
 
-from sqlgateway.engine.flink import options  # noqa: E402,F401 - registers sql-gateway.flink.*
-from sqlgateway.engine.flink.engine import FlinkEngine  # noqa: E402
+
+def __getattr__(name: str) -> Any:
+    """``FlinkEngine`` is imported on first use: it needs the [flink] extra (PyFlink)."""
+    if name == "FlinkEngine":
+        if importlib.util.find_spec("pyflink") is None:
+            raise ImportError("apache-flink (PyFlink) is not installed")
+        from sqlgateway.engine.flink.engine import FlinkEngine
+
+        return FlinkEngine
+    raise AttributeError(name)
+
 
 __all__ = ["FlinkEngine"]
