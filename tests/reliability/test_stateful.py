@@ -135,6 +135,10 @@ class GatewayMachine(RuleBasedStateMachine):
                 return
             if op.token != token:  # another thread fetched this token meanwhile
                 return
+            if r.status_code == 500 and "in CANCELED status" in r.text:
+                # a concurrent cancel won the race (its response may not be back yet)
+                op.canceled = True
+                return
             assert r.status_code == 200, r.text
             body = r.json()
             kind = body["resultType"]
