@@ -245,9 +245,19 @@ def _bind(fn: Callable[[Op], None], op: Op) -> Callable[[], None]:
     return lambda: fn(op)
 
 
+# bounded pools that live as long as the gateway: their sizes are checked, not counted as leaks
+BOUNDED = {"sqlgateway-prefetch": 4, "mt-refresh": 1}
+
+
 def _own_threads() -> int:
-    """Threads other than anyio's bounded, self-expiring pool that runs blocking handlers."""
-    return sum(1 for t in threading.enumerate() if t.name != "AnyIO worker thread")
+    """Threads other than anyio's bounded, self-expiring pool that runs blocking handlers and
+    the gateway's fixed-size pools (whose bounds are asserted here)."""
+    names = [t.name for t in threading.enumerate()]
+    for prefix, bound in BOUNDED.items():
+        assert sum(1 for n in names if n.startswith(prefix)) <= bound, names
+    return sum(
+        1 for n in names if n != "AnyIO worker thread" and not any(n.startswith(p) for p in BOUNDED)
+    )
 
 
 def _settings(examples: int, steps: int) -> settings:
