@@ -69,6 +69,10 @@ class OperationInfo:
     started: float | None
     ended: float | None
 
+    @classmethod
+    def of(cls, op: Operation) -> OperationInfo:
+        return cls(op.handle, op.status, op.statement, op.created, op.started, op.ended)
+
 
 class GatewayService:
     """Sessions, statements, operations and results over one engine."""
@@ -270,19 +274,14 @@ class GatewayService:
     ) -> OperationInfo:
         with failing("Failed to getOperationInfo."):
             _, op = self._operation(handle, op_handle, principal)
-            return OperationInfo(
-                op.handle, op.status, op.statement, op.created, op.started, op.ended
-            )
+            return OperationInfo.of(op)
 
     def list_operations(
         self, handle: SessionHandle, principal: str | None = None
     ) -> list[OperationInfo]:
         with failing("Failed to listOperations."):
             session = self._sessions.get(handle, principal)
-            return [
-                OperationInfo(o.handle, o.status, o.statement, o.created, o.started, o.ended)
-                for o in session.operations()
-            ]
+            return [OperationInfo.of(o) for o in session.operations()]
 
     def cancel_operation(
         self, handle: SessionHandle, op_handle: OperationHandle, principal: str | None = None

@@ -22,7 +22,7 @@ class GatewayStats:
     pages_data: int = 0
     pages_empty: int = 0
     pages_not_ready: int = 0
-    # (statement kind, seconds) of finished executions, drained by the metrics collector
+    # execution seconds of finished statements, drained by the metrics collector
     latencies: list[float] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
