@@ -176,9 +176,9 @@ SELECT NO_SUCH_FUNCTION(1);
 org.apache.flink.table.api.ValidationException: SQL validation failed. No match found for function signature NO_SUCH_FUNCTION(...): not supported on the duckdb engine.
 !error
 
-SELECT * FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE));
+SELECT COUNT(*) FROM t GROUP BY SESSION(ts, INTERVAL '1' MINUTE);
 !output
-org.apache.flink.table.api.ValidationException: SQL validation failed. window TVF SESSION is not supported on the duckdb engine.
+org.apache.flink.table.api.ValidationException: SQL validation failed. group window function SESSION is not supported on the duckdb engine.
 !error
 
 SELEC 1;

@@ -84,7 +84,6 @@ def parse_error(message: str) -> ExecutionError:
 _UNSUPPORTED_SYNTAX = [
     (re.compile(r"\bMATCH_RECOGNIZE\b", re.I), "MATCH_RECOGNIZE"),
     (re.compile(r"\bFOR\s+SYSTEM_TIME\s+AS\s+OF\b", re.I), "FOR SYSTEM_TIME AS OF (temporal join)"),
-    (re.compile(r"\bTABLE\s*\(\s*(SESSION)\b", re.I), "window TVF {0}"),
     (re.compile(r"\b(TUMBLE|HOP|SESSION)(_START|_END|_ROWTIME|_PROCTIME)?\s*\(", re.I),
      "group window function {0}"),
     (re.compile(r"/\*\+"), "SQL hints /*+ ... */"),

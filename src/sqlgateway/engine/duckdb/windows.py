@@ -1,8 +1,11 @@
-"""Flink window table-valued functions on bounded data: ``TABLE(TUMBLE(...))``,
-``TABLE(HOP(...))`` and ``TABLE(CUMULATE(...))`` become DuckDB subqueries adding
-``window_start``, ``window_end`` and ``window_time`` (TIMESTAMP(3), windows aligned to the epoch
-plus the optional offset, as Flink's). SESSION windows are rejected by the dialect. Time
-attributes must be ``DESCRIPTOR(col)`` and sizes literal intervals. Also ``FLOOR/CEIL(ts TO
+"""Flink window table-valued functions on bounded data: ``TUMBLE``, ``HOP``, ``CUMULATE`` and
+``SESSION`` (written ``TABLE(TUMBLE(TABLE t, ...))`` or, as Flink 2.x also accepts,
+``FROM TUMBLE(TABLE t, ...)``; positional or named ``DATA =>`` arguments) become DuckDB subqueries
+adding ``window_start``, ``window_end`` and ``window_time`` (TIMESTAMP(3); tumbling, hopping and
+cumulating windows aligned to the epoch plus the optional offset; session windows per
+``PARTITION BY`` key, merged as Flink's ``TimeWindow.intersects``: a row whose time is at most
+``gap`` after the previous row's joins its session, which ends at the last row's time + gap).
+Time attributes must be ``DESCRIPTOR(col)`` and sizes literal intervals. Also ``FLOOR/CEIL(ts TO
 unit)``."""
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from sqlgateway.engine.duckdb.functions import validation_error
 from sqlgateway.sql.ddl import split_top_level
 from sqlgateway.sql.splitter import tokenize
 
-_START = re.compile(r"TABLE\s*\(\s*(TUMBLE|HOP|CUMULATE)\s*\(", re.I)
+_START = re.compile(r"TABLE\s*\(\s*(TUMBLE|HOP|CUMULATE|SESSION)\s*\(", re.I)
+# Flink 2.x also accepts the TVF call without the TABLE(...) wrapper: FROM TUMBLE(TABLE t, ...).
+_BARE = re.compile(
+    r"\b(FROM|JOIN|,)\s*((TUMBLE|HOP|CUMULATE|SESSION)\s*\(\s*(?:DATA\s*=>\s*)?TABLE\b)", re.I
+)
 _UNITS_US = {"SECOND": 10**6, "MINUTE": 60 * 10**6, "HOUR": 3600 * 10**6, "DAY": 86400 * 10**6}
 _INTERVAL = re.compile(r"INTERVAL\s*'(\d+)'\s*(SECOND|MINUTE|HOUR|DAY)S?", re.I)
 _EPOCH = "TIMESTAMP '1970-01-01 00:00:00'"
@@ -44,13 +51,14 @@ def _micros(text: str) -> int:
 def _args(body: str) -> dict[str, str]:
     names = {"TUMBLE": ["DATA", "TIMECOL", "SIZE", "OFFSET"],
              "HOP": ["DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"],
-             "CUMULATE": ["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"]}  # fmt: skip
+             "CUMULATE": ["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"],
+             "SESSION": ["DATA", "TIMECOL", "GAP"]}  # fmt: skip
     kind = body.split("(", 1)[0].strip().upper()
     inner = body[body.index("(") + 1 : body.rindex(")")].replace("=>", "\x00")
     items = [i.replace("\x00", "=>") for i in split_top_level(inner)]
     out: dict[str, str] = {"kind": kind}
     for i, item in enumerate(items):
-        m = re.match(r"(\w+)\s*=>\s*(.*)$", item, re.S)
+        m = re.match(r"`?(\w+)`?\s*=>\s*(.*)$", item, re.S)
         if m:
             out[m.group(1).upper()] = m.group(2).strip()
         elif i < len(names[kind]):
@@ -65,6 +73,10 @@ def _window_sql(body: str) -> str:
     if table is None or col is None:
         raise validation_error("Window table functions need TABLE <name> and DESCRIPTOR(<col>).")
     ts = col.group(1)
+    if a["kind"] == "SESSION":
+        return _session(table.group(1), ts, _micros(a.get("GAP", "")))
+    if re.search(r"\bPARTITION\s+BY\b", table.group(1), re.I):
+        raise validation_error(f"{a['kind']} window TVF does not accept PARTITION BY.")
     size = _micros(a["SIZE"])
     offset = _micros(a["OFFSET"]) if "OFFSET" in a else 0
     origin = f"{_EPOCH} + TO_MICROSECONDS({offset})"
@@ -101,6 +113,29 @@ def _cumulate(table: str, ts: str, step: int, size: int, origin: str) -> str:
              f"WHERE __w.{ts} < {end}")  # fmt: skip
     wtime = _ms("__c.window_end - TO_MICROSECONDS(1000)")
     return f"(SELECT __c.*, {wtime} AS window_time FROM ({inner}) AS __c)"
+
+
+def _session(data: str, ts: str, gap: int) -> str:
+    """Session windows: a new session starts where the time is more than ``gap`` after the
+    previous row's (per partition); a session spans [first time, last time + gap)."""
+    m = re.fullmatch(r"(.+?)\s+PARTITION\s+BY\s*(.+)", data.strip(), re.I | re.S)
+    table, keys = (m.group(1), m.group(2).strip()) if m else (data.strip(), "")
+    if keys.startswith("(") and keys.endswith(")"):
+        keys = keys[1:-1]
+    cols = [k.strip() for k in split_top_level(keys)] if keys else []
+    part = f"PARTITION BY {', '.join('__w.' + c for c in cols)} " if cols else ""
+    step = (f"CASE WHEN __w.{ts} - LAG(__w.{ts}) OVER ({part}ORDER BY __w.{ts}) <= "
+            f"TO_MICROSECONDS({gap}) THEN 0 ELSE 1 END")  # fmt: skip
+    marked = f"SELECT __w.*, {step} AS __snew FROM {table} AS __w WHERE __w.{ts} IS NOT NULL"
+    part_n = f"PARTITION BY {', '.join('__n.' + c for c in cols)} " if cols else ""
+    numbered = (f"SELECT __n.*, SUM(__n.__snew) OVER ({part_n}ORDER BY __n.{ts} ROWS UNBOUNDED "
+                f"PRECEDING) AS __sid FROM ({marked}) AS __n")  # fmt: skip
+    keys_s = ", ".join([*("__s." + c for c in cols), "__s.__sid"])
+    start = f"MIN(__s.{ts}) OVER (PARTITION BY {keys_s})"
+    end = f"MAX(__s.{ts}) OVER (PARTITION BY {keys_s}) + TO_MICROSECONDS({gap})"
+    wtime = f"MAX(__s.{ts}) OVER (PARTITION BY {keys_s}) + TO_MICROSECONDS({gap - 1000})"
+    return (f"(SELECT __s.* EXCLUDE (__snew, __sid), {_ms(start)} AS window_start, {_ms(end)} AS "
+            f"window_end, {_ms(wtime)} AS window_time FROM ({numbered}) AS __s)")  # fmt: skip
 
 
 def _ms(expr: str) -> str:
@@ -140,8 +175,24 @@ def rewrite_floor_ceil(sql: str) -> str:
         sql = sql[: m.start()] + f"({new})" + sql[close_at + 1 :]
 
 
+def _wrap_bare(sql: str) -> str:
+    """``FROM TUMBLE(TABLE t, ...)`` -> ``FROM TABLE(TUMBLE(TABLE t, ...))``."""
+    for _ in range(16):
+        code = "".join(" " * len(t.text) if t.kind in ("string", "comment") else t.text
+                       for t in tokenize(sql))  # fmt: skip
+        m = _BARE.search(code)
+        if m is None:
+            return sql
+        open_at = code.index("(", m.start(2))
+        close_at = _close(sql, open_at)
+        call = sql[m.start(2) : close_at + 1]
+        sql = sql[: m.start(2)] + f"TABLE({call})" + sql[close_at + 1 :]
+    return sql
+
+
 def rewrite_windows(sql: str) -> str:
-    """Replace every ``TABLE(TUMBLE(...))`` / ``TABLE(HOP(...))`` with a subquery."""
+    """Replace every window TVF call (``TABLE(TUMBLE(...))`` …) with a subquery."""
+    sql = _wrap_bare(sql)
     for _ in range(16):
         code = "".join(" " * len(t.text) if t.kind in ("string", "comment") else t.text
                        for t in tokenize(sql))  # fmt: skip
