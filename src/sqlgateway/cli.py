@@ -31,6 +31,7 @@ def _load_optional_options() -> None:
         "sqlgateway.rest.auth",
         "sqlgateway.security",
         "sqlgateway.logsetup",
+        "sqlgateway.engine.routing",
         "sqlgateway.engine.duckdb.engine",
         "sqlgateway.engine.duckdb.sandbox",
         "sqlgateway.engine.flink",

@@ -1,0 +1,139 @@
+"""Several engines behind one gateway: each session picks its engine when it opens.
+
+A session may ask for an engine with the session property ``sql-gateway.engine`` (for example
+``{"properties": {"sql-gateway.engine": "flink"}}`` in open-session); without it the session gets
+the gateway's default engine (``sql-gateway.engine`` of the gateway configuration). Only the
+engines listed in ``sql-gateway.session.engines`` may be picked; the default one starts with the
+gateway, the others on their first session (a Flink JVM takes seconds to start). Engines fail
+independently: a dead Flink cluster does not stop the DuckDB sessions.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+
+from sqlgateway import config
+from sqlgateway.config import ConfigError, Settings
+from sqlgateway.engine.base import Engine, EngineSession
+from sqlgateway.errors import ExecutionError
+from sqlgateway.model import SessionHandle
+
+SESSION_ENGINES = config.Option(
+    "sql-gateway.session.engines", str, "",
+    "Engines a session may choose at open-session with the session property sql-gateway.engine "
+    "(comma-separated, e.g. duckdb,flink). Empty: only the default engine (sql-gateway.engine). "
+    "Engines other than the default start on their first session.",
+)  # fmt: skip
+config.register(SESSION_ENGINES)
+
+ENGINE_PROPERTY = "sql-gateway.engine"
+
+
+class SessionEngines(Engine):
+    """An ``Engine`` that opens each session on the engine the session asked for."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        default: Engine,
+        allowed: tuple[str, ...],
+        factory: Callable[[str], Engine],
+    ) -> None:
+        self.default = default
+        self.name = default.name
+        self._allowed = allowed
+        self._factory = factory
+        self._engines: dict[str, Engine] = {default.name: default}
+        self._lock = threading.Lock()
+        self._closed = False
+        self._owner: weakref.WeakKeyDictionary[EngineSession, Engine] = weakref.WeakKeyDictionary()
+
+    @property
+    def started(self) -> dict[str, Engine]:
+        """The engines started so far, by name."""
+        return dict(self._engines)
+
+    def engine_for(self, properties: Mapping[str, str]) -> Engine:
+        """The engine a session with these properties runs on (started if needed)."""
+        name = properties.get(ENGINE_PROPERTY, "").strip().lower() or self.default.name
+        engine = self._engines.get(name)
+        if engine is not None:
+            return engine
+        if name not in self._allowed:
+            raise ExecutionError(
+                f"The engine '{name}' is not available to sessions of this gateway (session "
+                f"property {ENGINE_PROPERTY}); available: {', '.join(self._allowed)}. The "
+                f"gateway option {SESSION_ENGINES.key} lists the engines sessions may choose.",
+                java_class="org.apache.flink.table.api.ValidationException",
+            )
+        with self._lock:
+            engine = self._engines.get(name)
+            if engine is None:
+                if self._closed:
+                    raise ExecutionError("The gateway is shutting down.")
+                engine = self._start(name)
+                self._engines[name] = engine
+        return engine
+
+    def _start(self, name: str) -> Engine:
+        try:
+            return self._factory(name)
+        except ConfigError as exc:
+            raise ExecutionError(str(exc)) from exc
+        except Exception as exc:
+            raise ExecutionError(
+                f"Cannot start the {name} engine: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    def open_session(
+        self, handle: SessionHandle, session_name: str | None, properties: Mapping[str, str]
+    ) -> EngineSession:
+        engine = self.engine_for(properties)
+        session = engine.open_session(handle, session_name, properties)
+        self._owner[session] = engine
+        return session
+
+    def owner(self, session: EngineSession) -> Engine:
+        """The engine that opened ``session``."""
+        return self._owner.get(session, self.default)
+
+    def version(self) -> str:
+        return self.default.version()
+
+    def deploy_script(
+        self, session: EngineSession, script: str | None, script_uri: str | None,
+        overrides: Mapping[str, str],
+    ) -> str:  # fmt: skip
+        return self.owner(session).deploy_script(session, script, script_uri, overrides)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            engines = list(self._engines.values())
+        errors: list[BaseException] = []
+        for engine in engines:
+            try:
+                engine.close()
+            except Exception as exc:  # close the others anyway
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+
+def allowed_engines(settings: Settings, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The engines sessions may choose: the default plus ``sql-gateway.session.engines``."""
+    default = settings.get(config.ENGINE).strip().lower()
+    names = [default]
+    for part in settings.get(SESSION_ENGINES).split(","):
+        name = part.strip().lower()
+        if not name or name in names:
+            continue
+        if name not in known:
+            raise ConfigError(
+                f"Invalid value {name!r} in option {SESSION_ENGINES.key}: expected engines "
+                f"among {', '.join(known)}"
+            )
+        names.append(name)
+    return tuple(names)
