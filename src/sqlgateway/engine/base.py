@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlgateway.model import Column, OperationHandle, ResultKind, RowFormat, SessionHandle
@@ -96,9 +96,80 @@ class EngineSession(abc.ABC):
     def close(self) -> None:
         """Free everything the session holds (jobs, cursors, temporary objects); idempotent."""
 
+    def refresh_materialized_table(
+        self, handle: OperationHandle, identifier: str, refresh: MaterializedRefresh,
+        overrides: Mapping[str, str],
+    ) -> StatementResult:  # fmt: skip
+        """V3 refresh endpoint (Flink's ``MaterializedTableManager.refreshMaterializedTable``):
+        blocking like ``execute``; the result is the refresh job's row. This default runs
+        ``ALTER MATERIALIZED TABLE … REFRESH [PARTITION (…)]`` and refuses what that cannot say
+        (a periodic refresh, dynamic options)."""
+        from sqlgateway.errors import ExecutionError
+
+        if refresh.periodic or refresh.dynamic_options:
+            raise ExecutionError(
+                "Periodic refreshes and dynamic options of the materialized-table refresh "
+                "endpoint are not supported by this engine.",
+                java_class="java.lang.UnsupportedOperationException",
+            )
+        statement = f"ALTER MATERIALIZED TABLE {identifier} REFRESH"
+        if refresh.static_partitions:
+            spec = ", ".join(
+                f"`{k.replace('`', '``')}` = '{v.replace(chr(39), chr(39) * 2)}'"
+                for k, v in refresh.static_partitions.items()
+            )
+            statement += f" PARTITION ({spec})"
+        return self.execute(handle, statement, overrides)
+
+
+@dataclass(frozen=True)
+class MaterializedRefresh:
+    """The refresh endpoint's body: ``periodic`` derives the partition from ``schedule_time``
+    (``yyyy-MM-dd HH:mm:ss``), else ``static_partitions`` (column -> value) are refreshed;
+    ``dynamic_options`` are table hints of the refresh job."""
+
+    periodic: bool = False
+    schedule_time: str | None = None
+    static_partitions: Mapping[str, str] = field(default_factory=dict)
+    dynamic_options: Mapping[str, str] = field(default_factory=dict)
+
+
+class WorkflowScheduler(abc.ABC):
+    """The embedded workflow scheduler (Flink's ``EmbeddedQuartzScheduler``): refresh workflows
+    of materialized tables fired by Quartz cron expressions. Thread-safe; errors are
+    ``GatewayError``s carrying Flink's messages."""
+
+    @abc.abstractmethod
+    def create(
+        self, identifier: str, cron_expression: str, dynamic_options: Mapping[str, str],
+        init_config: Mapping[str, str], execution_config: Mapping[str, str],
+        rest_endpoint_url: str | None,
+    ) -> tuple[str, str]:  # fmt: skip
+        """Schedule a periodic refresh of ``identifier``; returns (workflow name, group)."""
+
+    @abc.abstractmethod
+    def suspend(self, name: str, group: str) -> None:
+        """Pause the workflow (it stays scheduled)."""
+
+    @abc.abstractmethod
+    def resume(self, name: str, group: str, dynamic_options: Mapping[str, str]) -> None:
+        """Resume the workflow; non-empty ``dynamic_options`` replace the workflow's."""
+
+    @abc.abstractmethod
+    def delete(self, name: str, group: str) -> None:
+        """Remove the workflow (no error if it does not exist)."""
+
+    @abc.abstractmethod
+    def modify_cron(self, name: str, group: str, cron_expression: str) -> None:
+        """Change the workflow's cron expression, keeping it paused if it was."""
+
 
 class Engine(abc.ABC):
-    """An engine: creates sessions. One instance per gateway process."""
+    """An engine: creates sessions. One instance per engine kind per gateway process.
+
+    The service sees a :class:`sqlgateway.engine.routing.SessionEngines` that opens each session on
+    the engine it chose: an Engine-level method added here must also be forwarded there (to the
+    engine owning the session, ``SessionEngines.owner(session)``)."""
 
     name: str = "engine"
 
@@ -115,6 +186,17 @@ class Engine(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Stop the engine (called once at gateway shutdown, after all sessions closed)."""
+
+    def workflow_scheduler(self) -> WorkflowScheduler:
+        """The engine's embedded workflow scheduler (V3 ``/workflow/embedded-scheduler/*``)."""
+        from sqlgateway.errors import ExecutionError
+
+        raise ExecutionError(
+            f"The embedded workflow scheduler is not available on the {self.name} engine: "
+            "materialized-table refresh workflows cannot be created, suspended, resumed, "
+            "modified or deleted.",
+            java_class="java.lang.UnsupportedOperationException",
+        )
 
     def deploy_script(
         self, session: EngineSession, script: str | None, script_uri: str | None,
