@@ -21,7 +21,7 @@ def test_refresh_on_demand_and_by_freshness(session: DuckDBSession) -> None:
     assert rows(session, "SHOW MATERIALIZED TABLES") == [["mt"]]
     drain(run(session, "INSERT INTO src VALUES (3)"))
     refreshed = run(session, "ALTER MATERIALIZED TABLE mt REFRESH")
-    assert [c.name for c in refreshed.columns] == ["job id"]
+    assert [c.name for c in refreshed.columns] == ["job id", "cluster info"]
     assert rows(session, "SELECT n FROM mt") == [[3]]
     drain(run(session, "INSERT INTO src VALUES (4)"))
     deadline = time.monotonic() + 10

@@ -1,36 +1,47 @@
 """Materialized tables on the DuckDB engine (Flink 2.x ``CREATE MATERIALIZED TABLE``).
 
-The table's rows live in a DuckDB table filled by its defining query. Both refresh modes are
-full refreshes here: ``ALTER MATERIALIZED TABLE t REFRESH`` runs one now (answering a job id),
-and the engine's scheduler refreshes every table whose ``FRESHNESS`` interval has elapsed
-(unless ``SUSPEND``-ed) — DuckDB has no continuous streaming jobs.
+The table's rows live in a DuckDB table filled by its defining query at CREATE. Its refresh is
+scheduled in the engine's one embedded workflow scheduler (``scheduler.py``): a FULL-mode table
+gets Flink's cron workflow from its freshness (``quartz_job_<identifier>``), which refreshes the
+partition of each schedule time; a CONTINUOUS-mode table (DuckDB has no streaming jobs) gets a
+workflow refreshing all rows every freshness interval. ``ALTER … SUSPEND / RESUME`` pause and
+resume that workflow, ``DROP`` deletes it, ``ALTER … REFRESH [PARTITION (…)]`` refreshes now.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import threading
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlgateway.engine.base import StatementResult
+from sqlgateway.engine.base import MaterializedRefresh, StatementResult
 from sqlgateway.engine.common import ok_result, string_rows_result
 from sqlgateway.engine.duckdb import names
-from sqlgateway.engine.duckdb.catalog import PATH, split_path
+from sqlgateway.engine.duckdb.catalog import IDENT, PATH, split_path
+from sqlgateway.engine.duckdb.cron import freshness_to_cron
 from sqlgateway.engine.duckdb.metastore import TableMeta, key
+from sqlgateway.engine.duckdb.mt_refresh import FORMATTER, is_string_type, refresh, save
 from sqlgateway.engine.duckdb.names import Path, q, validation
+from sqlgateway.engine.duckdb.scheduler import GROUP, EmbeddedScheduler, Workflow, job_name
+from sqlgateway.errors import SQL_EXECUTION_EXCEPTION, ExecutionError
 from sqlgateway.sql.classifier import top_level_word_index
-from sqlgateway.sql.ddl import ColumnDef, DdlParseError
+from sqlgateway.sql.ddl import ColumnDef, DdlParseError, parse_options, split_top_level, unquote
 
 if TYPE_CHECKING:
     from sqlgateway.engine.duckdb.engine import DuckDBEngine, DuckDBSession
+
+log = logging.getLogger(__name__)
 
 _UNITS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400}
 _HEAD = re.compile(rf"CREATE\s+(?:OR\s+REPLACE\s+)?MATERIALIZED\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?"
                    rf"{PATH}(.*)$", re.I | re.S)  # fmt: skip
 _FRESHNESS = re.compile(r"FRESHNESS\s*=\s*INTERVAL\s*'(\d+)'\s*(SECOND|MINUTE|HOUR|DAY)S?", re.I)
 _MODE = re.compile(r"REFRESH_MODE\s*=\s*(FULL|CONTINUOUS)", re.I)
+_PARTITIONED = re.compile(r"PARTITIONED\s+BY\s*\(([^)]*)\)", re.I)
+_WITH = re.compile(r"\bWITH\s*\((.*?)\)\s*(?=FRESHNESS|REFRESH_MODE|PARTITIONED|$)", re.I | re.S)
+THRESHOLD_KEY = "materialized-table.refresh-mode.freshness-threshold"
 
 
 def create(session: DuckDBSession, handle: Any, text: str) -> StatementResult:
@@ -45,16 +56,11 @@ def create(session: DuckDBSession, handle: Any, text: str) -> StatementResult:
             return ok_result()
         raise validation(f"Materialized table {path.dotted} already exists.")
     head, query = text[:as_at], text[as_at + 2 :].strip()
-    fresh = _FRESHNESS.search(head)
-    seconds = int(fresh.group(1)) * _UNITS[fresh.group(2).upper()] if fresh else 180
-    mode = _MODE.search(head)
     meta = TableMeta("TABLE", path.physical, path.name, (path.catalog, path.database))
     meta.storage = path.physical
-    meta.materialized = {
-        "query": query, "freshness-seconds": str(seconds), "status": "ACTIVATED",
-        "refresh-mode": (mode.group(1).upper() if mode else "CONTINUOUS"),
-        "last-refresh": str(time.time()),
-    }  # fmt: skip
+    meta.materialized = _definition(session, head, query)
+    meta.partition_keys, meta.options = _partitioning(head)
+    workflow = _workflow(path, meta)
 
     def work(cur: Any) -> None:
         from sqlgateway.engine.duckdb.queries import columns_of, translate
@@ -65,32 +71,146 @@ def create(session: DuckDBSession, handle: Any, text: str) -> StatementResult:
         rel = cur.sql(f"SELECT * FROM ({tr.sql}) LIMIT 0")
         cols = columns_of(tr, rel)
         meta.columns = [ColumnDef(c.name, c.type.with_nullable(True).summary()) for c in cols]
+        _check_partitioning(meta)
         select = ", ".join(f"{q(o)} AS {q(c.name)}" for o, c in zip(rel.columns, cols, strict=True))
         cur.execute(f"CREATE TABLE {path.physical} AS SELECT {select} FROM ({tr.sql})")
         session.engine.meta.put(cur, key(path.catalog, path.database, path.name), meta)
 
     session.with_cursor(work, handle)
+    session.engine.scheduler.add(workflow)
     return ok_result()
 
 
-def _materialized(session: DuckDBSession, text: str, verb: str) -> tuple[Path, TableMeta]:
+def _definition(session: DuckDBSession, head: str, query: str) -> dict[str, str]:
+    fresh = _FRESHNESS.search(head)
+    interval, unit = (int(fresh.group(1)), fresh.group(2).upper()) if fresh else (3, "MINUTE")
+    if interval <= 0:
+        raise validation(
+            "The freshness interval currently only supports positive integer type values. "
+            f"But was: {interval}"
+        )
+    seconds = interval * _UNITS[unit]
+    mode = _MODE.search(head)
+    if mode is not None:
+        refresh_mode = mode.group(1).upper()
+    else:
+        threshold = _seconds(session.config.effective().get(THRESHOLD_KEY, "30 min"))
+        refresh_mode = "CONTINUOUS" if seconds < threshold else "FULL"
+    if refresh_mode == "FULL":
+        freshness_to_cron(interval, unit)  # Flink validates the cron conversion at CREATE
+    return {
+        "query": query, "freshness-seconds": str(seconds), "freshness": f"{interval} {unit}",
+        "status": "ACTIVATED", "refresh-mode": refresh_mode, "last-refresh": str(time.time()),
+    }  # fmt: skip
+
+
+def _seconds(duration: str) -> float:
+    """A Flink duration (``30 min``, ``1h``, ``90 s``, ``500 ms``) in seconds."""
+    m = re.fullmatch(r"\s*(\d+)\s*([a-z]*)\s*", duration.lower())
+    if m is None:
+        raise validation(f"Could not parse value '{duration}' for key '{THRESHOLD_KEY}'.")
+    units = {"": 0.001, "ms": 0.001, "s": 1, "sec": 1, "second": 1, "seconds": 1, "min": 60,
+             "m": 60, "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600,
+             "d": 86400, "day": 86400, "days": 86400}  # fmt: skip
+    if m.group(2) not in units:
+        raise validation(f"Could not parse value '{duration}' for key '{THRESHOLD_KEY}'.")
+    return int(m.group(1)) * units[m.group(2)]
+
+
+def _partitioning(head: str) -> tuple[list[str], dict[str, str]]:
+    part = _PARTITIONED.search(head)
+    keys = [unquote(k.strip()) for k in split_top_level(part.group(1))] if part else []
+    with_ = _WITH.search(head)
+    options = parse_options(with_.group(1)) if with_ else {}
+    if "connector" in options:
+        raise validation(
+            "The 'connector' option of a materialized table is not supported on the duckdb "
+            "engine: its rows are stored by the engine."
+        )
+    return keys, options
+
+
+def _check_partitioning(meta: TableMeta) -> None:
+    """Flink's checks of PARTITIONED BY and the date-formatter options at CREATE."""
+    columns = {c.name: c.type for c in meta.columns}
+    for k in meta.partition_keys:
+        if k not in columns:
+            raise validation(
+                f"Partition column '{k}' not defined in the query schema. Available columns: "
+                f"[{_listing(list(columns))}]."
+            )
+    for option in meta.options:
+        m = FORMATTER.fullmatch(option)
+        if m is None:
+            continue
+        col = m.group(1)
+        if col not in meta.partition_keys:
+            raise validation(
+                f"Column '{col}' referenced by materialized table option '{option}' isn't a "
+                f"partition column. Available partition columns: "
+                f"[{_listing(meta.partition_keys)}]."
+            )
+        if not is_string_type(columns[col]):
+            raise validation(
+                f"Materialized table option '{option}' only supports referring to char, varchar "
+                f"and string type partition column. Column {col} type is {columns[col]}."
+            )
+
+
+def _listing(items: list[str]) -> str:
+    return "'" + "', '".join(items) + "'"
+
+
+def _workflow(path: Path, meta: TableMeta) -> Workflow:
+    """The refresh workflow of a table: Flink's cron one (FULL) or a fixed interval."""
+    from sqlgateway.engine.duckdb.scheduler import _parse
+
+    mt = meta.materialized
+    assert mt is not None
+    interval, unit = mt.get("freshness", f"{mt['freshness-seconds']} SECOND").split()
+    if mt["refresh-mode"] == "FULL":
+        wf = Workflow(job_name(path.flink), GROUP, path.flink,
+                      _parse(freshness_to_cron(int(interval), unit)))  # fmt: skip
+    else:
+        wf = Workflow(f"continuous_refresh_{path.flink}", GROUP, path.flink, None,
+                      float(mt["freshness-seconds"]))  # fmt: skip
+    wf.paused = mt.get("status") == "SUSPENDED"
+    mt["workflow"] = wf.name
+    return wf
+
+
+def _materialized(session: DuckDBSession, text: str) -> tuple[Path, TableMeta]:
     m = re.search(rf"MATERIALIZED\s+TABLE\s+(?:IF\s+EXISTS\s+)?{PATH}", text, re.I)
     if m is None:
         raise DdlParseError(f"Cannot parse: {text}")
-    path = names.resolve(session, split_path(m.group(1)))
+    return lookup(session, split_path(m.group(1)))
+
+
+def lookup(session: DuckDBSession, parts: list[str]) -> tuple[Path, TableMeta]:
+    """The materialized table named ``parts``; Flink's errors for a missing or other table."""
+    path = names.resolve(session, parts)
     meta = session.engine.meta.get(key(path.catalog, path.database, path.name))
+    if meta is None:
+        ref = names.lookup(session, path)
+        if ref is None:
+            raise validation(f"Materialized table with identifier '{path.dotted}' does not exist.")
     if meta is None or meta.materialized is None:
-        raise validation(f"Materialized table with identifier '{path.dotted}' does not exist.")
+        raise validation(
+            f"Table {path.flink} is not a materialized table, does not support materialized "
+            "table related operation."
+        )
     return path, meta
 
 
 def drop(session: DuckDBSession, text: str) -> StatementResult:
     try:
-        path, meta = _materialized(session, text, "DROP")
-    except Exception:
+        path, meta = _materialized(session, text)
+    except ExecutionError:
         if re.search(r"\bIF\s+EXISTS\b", text, re.I):
             return ok_result()
         raise
+    assert meta.materialized is not None
+    session.engine.scheduler.delete(meta.materialized.get("workflow", ""), GROUP)
     session.execute_sql(f"DROP TABLE IF EXISTS {path.physical}")
     session.with_cursor(
         lambda cur: session.engine.meta.drop(cur, key(path.catalog, path.database, path.name))
@@ -98,47 +218,77 @@ def drop(session: DuckDBSession, text: str) -> StatementResult:
     return ok_result()
 
 
-def alter(session: DuckDBSession, handle: Any, text: str) -> StatementResult:
-    """``ALTER MATERIALIZED TABLE t REFRESH | SUSPEND | RESUME``."""
-    path, meta = _materialized(session, text, "ALTER")
-    action = text.split()[-1].upper() if not re.search(r"\bREFRESH\b", text, re.I) else "REFRESH"
-    assert meta.materialized is not None
+def alter(
+    session: DuckDBSession, handle: Any, text: str, overrides: dict[str, str] | None = None
+) -> StatementResult:
+    """``ALTER MATERIALIZED TABLE t REFRESH [PARTITION (…)] | SUSPEND | RESUME``."""
+    path, meta = _materialized(session, text)
+    rest = text[re.search(rf"TABLE\s+{PATH}", text, re.I).end() :].strip()  # type: ignore[union-attr]
+    action = rest.split()[0].upper() if rest else ""
     if action == "REFRESH":
-        job_id = refresh(session, handle, path, meta)
-        return string_rows_result(["job id"], [[job_id]])
-    if action in ("SUSPEND", "RESUME"):
-        meta.materialized["status"] = "SUSPENDED" if action == "SUSPEND" else "ACTIVATED"
-        session.with_cursor(
-            lambda cur: session.engine.meta.put(
-                cur, key(path.catalog, path.database, path.name), meta
-            )  # fmt: skip
-        )
+        return refresh(session, handle, path, meta, _partition_spec(rest), overrides=overrides)
+    if action in ("SUSPEND", "RESUME") and len(rest.split()) == 1:
+        _suspend_or_resume(session, path, meta, action)
         return ok_result()
-    raise validation(
-        f"ALTER MATERIALIZED TABLE ... {action} is not supported on the duckdb engine."
-    )
+    raise validation(f"ALTER MATERIALIZED TABLE ... {rest} is not supported on the duckdb engine.")
 
 
-def refresh(session: DuckDBSession, handle: Any, path: Path, meta: TableMeta) -> str:
-    """Recompute the rows (one transaction); returns the job id."""
-    from sqlgateway.engine.duckdb.queries import translate
+def _partition_spec(rest: str) -> dict[str, str]:
+    m = re.fullmatch(r"REFRESH\s*(?:PARTITION\s*\((.*)\))?\s*", rest, re.I | re.S)
+    if m is None:
+        raise DdlParseError(f"Cannot parse: ALTER MATERIALIZED TABLE ... {rest}")
+    spec: dict[str, str] = {}
+    for item in split_top_level(m.group(1) or ""):
+        kv = re.fullmatch(rf"\s*({IDENT})\s*=\s*('(?:[^']|'')*'|[^\s']+)\s*", item, re.S)
+        if kv is None:
+            raise DdlParseError(f"Cannot parse partition spec: {item}")
+        value = kv.group(2)
+        spec[unquote(kv.group(1))] = unquote(value) if value.startswith("'") else value
+    return spec
 
-    assert meta.materialized is not None
-    tr, _ = translate(session, meta.materialized["query"])
 
-    def work(cur: Any) -> None:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            cur.execute(f"DELETE FROM {path.physical}")
-            cur.execute(f"INSERT INTO {path.physical} SELECT * FROM ({tr.sql})")
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+def _suspend_or_resume(session: DuckDBSession, path: Path, meta: TableMeta, action: str) -> None:
+    mt = meta.materialized
+    assert mt is not None
+    suspended = mt.get("status") == "SUSPENDED"
+    full = mt.get("refresh-mode") == "FULL"
+    if action == "SUSPEND" and suspended:  # Flink wraps this check's error
+        what = "refresh workflow" if full else "continuous refresh job"
+        job = "" if full else f", jobId is {mt['workflow']}"
+        detail = f"has been suspended{job}."
+        raise _execution(
+            f"Failed to suspend the {what} for materialized table {path.flink}."
+        ) from _execution(f"Materialized table {path.flink} {what} {detail}")
+    if action == "RESUME" and not suspended:
+        detail = (
+            "refresh workflow has been resumed."
+            if full
+            else (f"continuous refresh job has been resumed, jobId is {mt['workflow']}.")
+        )
+        raise _execution(f"Materialized table {path.flink} {detail}")
+    name = mt.get("workflow", "")
+    if session.engine.scheduler.get(name) is None:  # e.g. deleted through the V3 endpoint
+        session.engine.scheduler.add(_workflow(path, meta))
+    if action == "SUSPEND":
+        session.engine.scheduler.suspend(name, GROUP)
+    else:
+        session.engine.scheduler.resume(name, GROUP, {})
+    mt["status"] = "SUSPENDED" if action == "SUSPEND" else "ACTIVATED"
+    save(session, path, meta)
 
-    session.with_cursor(work, handle)
-    meta.materialized["last-refresh"] = str(time.time())
-    return uuid.uuid4().hex
+
+def _execution(message: str) -> ExecutionError:
+    return ExecutionError(message, java_class=SQL_EXECUTION_EXCEPTION)
+
+
+def refresh_by_identifier(
+    session: DuckDBSession, handle: Any, identifier: str, spec: MaterializedRefresh,
+    overrides: dict[str, str],
+) -> StatementResult:  # fmt: skip
+    """The V3 refresh endpoint and the scheduler's periodic refreshes."""
+    path, meta = lookup(session, split_path(identifier))
+    return refresh(session, handle, path, meta, dict(spec.static_partitions), spec.periodic,
+                   spec.schedule_time, spec.dynamic_options, overrides)  # fmt: skip
 
 
 def show(session: DuckDBSession) -> StatementResult:
@@ -147,42 +297,26 @@ def show(session: DuckDBSession) -> StatementResult:
     return string_rows_result(["table name"], [[n] for n in found])
 
 
-class Scheduler:
-    """Refreshes due materialized tables in the background (one daemon thread per engine)."""
+class Scheduler(EmbeddedScheduler):
+    """The engine's embedded scheduler, holding the workflows of the materialized tables it
+    loaded at start-up; a fire opens a session with the workflow's init config and refreshes
+    (as Flink's Quartz job does through the REST API)."""
 
-    def __init__(self, engine: DuckDBEngine, interval: float = 1.0) -> None:
+    def __init__(self, engine: DuckDBEngine) -> None:
         self._engine = engine
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="mt-refresh", daemon=True)
-        self._thread.start()
+        super().__init__(self._refresh, engine.default_zone)
+        for (cat, db, _), meta in engine.meta.items():
+            if meta.materialized is not None:
+                home = meta.home if all(meta.home) else (cat, db)
+                self.add(_workflow(Path(home[0], home[1], meta.name), meta))
 
-    def _run(self) -> None:
-        session: DuckDBSession | None = None
-        while not self._stop.wait(self._interval):
-            due = self._due()
-            if not due:
-                continue
-            if session is None:
-                session = self._engine.open_session(uuid.uuid4(), "scheduler", {})  # type: ignore[arg-type]
-            for (cat, db, _), meta in due:
-                session.catalog, session.database = meta.home or (cat, db)
-                try:
-                    refresh(session, None, Path(cat, db, meta.name), meta)
-                except Exception:  # noqa: BLE001 - retried at the next interval
-                    assert meta.materialized is not None
-                    meta.materialized["last-refresh"] = str(time.time())
-
-    def _due(self) -> list[tuple[tuple[str, str, str], TableMeta]]:
-        now = time.time()
-        out = []
-        for k, meta in self._engine.meta.items():
-            mt = meta.materialized
-            if mt is None or mt.get("status") != "ACTIVATED":
-                continue
-            if now - float(mt.get("last-refresh", "0")) >= float(mt["freshness-seconds"]):
-                out.append((k, meta))
-        return out
-
-    def stop(self) -> None:
-        self._stop.set()
+    def _refresh(self, wf: Workflow, schedule_time: str) -> None:
+        name = f"{wf.identifier}-quartz-refresh-session-{schedule_time}"
+        session = self._engine.open_session(uuid.uuid4(), name, wf.init_config)  # type: ignore[arg-type]
+        try:
+            spec = MaterializedRefresh(wf.periodic, schedule_time, {}, wf.dynamic_options)
+            result = refresh_by_identifier(session, None, wf.identifier, spec,
+                                           wf.execution_config)  # fmt: skip
+            result.source.close()
+        finally:
+            session.close()

@@ -82,7 +82,7 @@ def _ddl(
             return materialized.create(session, handle, text)
         if stmt.kind is Kind.DROP:
             return materialized.drop(session, text)
-        return materialized.alter(session, handle, text)
+        return materialized.alter(session, handle, text, overrides)
     handler = handlers.get((stmt.kind, obj))
     if handler is not None:
         return handler(session, text)
