@@ -78,7 +78,11 @@ final class RowEncoder {
         return c;
     }
 
-    String encode(List<RowData> rows, boolean json) {
+    /**
+     * Synchronized: the PLAIN_TEXT converter's generated cast executors keep per-instance state,
+     * and the gateway may encode one result's batches on two threads at once (read-ahead).
+     */
+    synchronized String encode(List<RowData> rows, boolean json) {
         RowDataToJsonConverters.RowDataToJsonConverter[] conv = json ? converters() : null;
         StringWriter out = new StringWriter(Math.max(64, rows.size() * 64));
         try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
