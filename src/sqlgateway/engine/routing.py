@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 from sqlgateway import config
 from sqlgateway.config import ConfigError, Settings
-from sqlgateway.engine.base import Engine, EngineSession
+from sqlgateway.engine.base import Engine, EngineSession, WorkflowScheduler
 from sqlgateway.errors import ExecutionError
 from sqlgateway.model import SessionHandle
 
@@ -107,6 +107,19 @@ class SessionEngines(Engine):
         overrides: Mapping[str, str],
     ) -> str:  # fmt: skip
         return self.owner(session).deploy_script(session, script, script_uri, overrides)
+
+    def workflow_scheduler(self) -> WorkflowScheduler:
+        """The default engine's embedded scheduler, else the first started engine's with one."""
+        try:
+            return self.default.workflow_scheduler()
+        except ExecutionError:
+            for engine in list(self._engines.values()):
+                if engine is not self.default:
+                    try:
+                        return engine.workflow_scheduler()
+                    except ExecutionError:
+                        continue
+            raise
 
     def close(self) -> None:
         with self._lock:

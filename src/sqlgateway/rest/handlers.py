@@ -17,7 +17,7 @@ from sqlgateway.rest import messages
 from sqlgateway.rest.errors import bad_parameter
 from sqlgateway.rest.messages import Body, dumps
 from sqlgateway.rest.versions import STABLE, ApiVersion, supports_row_format
-from sqlgateway.service.gateway import GatewayService
+from sqlgateway.service.gateway import GatewayService, MaterializedRefresh
 
 PRODUCT_NAME = "Apache Flink"
 # The Flink release whose gateway protocol we speak; clients compare against it.
@@ -153,25 +153,65 @@ def fetch_results(r: Request) -> bytes:
 
 
 def refresh_materialized_table(r: Request) -> bytes:
-    r.body.boolean("isPeriodic")
-    r.body.string("scheduleTime")
-    r.body.string_map("dynamicOptions")
+    refresh = MaterializedRefresh(
+        r.body.boolean("isPeriodic"),
+        r.body.string("scheduleTime"),
+        r.body.string_map("staticPartitions") or {},
+        r.body.string_map("dynamicOptions") or {},
+    )
     handle = r.service.refresh_materialized_table(
         r.session,
         str(r.params["identifier"]),
-        r.body.string_map("staticPartitions"),
+        refresh,
         r.body.string_map("executionConfig"),
         r.principal,
     )
     return dumps({"operationHandle": str(handle)})
 
 
-def workflow(r: Request) -> bytes:
-    raise GatewayError(
-        "The embedded workflow scheduler is not available in this gateway yet: materialized "
-        "table refresh workflows cannot be created, suspended, resumed or deleted.",
-        java_class="java.lang.UnsupportedOperationException",
+# ---- V3 embedded scheduler: errors become RestHandlerException(message) as in Flink ----------
+
+
+def workflow_create(r: Request) -> bytes:
+    name, group = r.service.create_workflow(
+        r.body.string("materializedTableIdentifier") or "",
+        r.body.string("cronExpression") or "",
+        r.body.string_map("dynamicOptions") or {},
+        r.body.string_map("initConfig") or {},
+        r.body.string_map("executionConfig") or {},
+        r.body.string("restEndpointUrl"),
     )
+    return dumps({"workflowName": name, "workflowGroup": group})
+
+
+def workflow_suspend(r: Request) -> bytes:
+    r.service.suspend_workflow(*_workflow_key(r))
+    return EMPTY
+
+
+def workflow_resume(r: Request) -> bytes:
+    name, group = _workflow_key(r)
+    r.service.resume_workflow(name, group, r.body.string_map("dynamicOptions") or {})
+    return EMPTY
+
+
+def workflow_delete(r: Request) -> bytes:
+    r.service.delete_workflow(*_workflow_key(r))
+    return EMPTY
+
+
+def workflow_modify_cron(r: Request) -> bytes:
+    name, group = _workflow_key(r)
+    r.service.modify_workflow_cron(name, group, r.body.string("cronExpression") or "")
+    return EMPTY
+
+
+def _workflow_key(r: Request) -> tuple[str, str]:
+    """Quartz's JobKey: a null name is refused, a null group is Quartz's default group."""
+    name = r.body.string("workflowName")
+    if name is None:
+        raise GatewayError("Name cannot be null.", java_class="java.lang.IllegalArgumentException")
+    return name, r.body.string("workflowGroup") or "DEFAULT"
 
 
 def deploy_script(r: Request) -> bytes:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from sqlgateway import config
 from sqlgateway.config import Settings
-from sqlgateway.engine.base import Engine
+from sqlgateway.engine.base import Engine, StatementResult
+from sqlgateway.engine.base import MaterializedRefresh as MaterializedRefresh
 from sqlgateway.errors import (
     BadRequestError,
     ExecutionError,
@@ -210,7 +211,14 @@ class GatewayService:
         self.stats.add("statements_executed")
         return op.handle
 
-    def _run(self, session: Session, op: Operation, overrides: dict[str, str]) -> None:
+    def _run(
+        self,
+        session: Session,
+        op: Operation,
+        overrides: dict[str, str],
+        call: Callable[[], StatementResult] | None = None,
+    ) -> None:
+        """Run the operation's statement (or ``call``, e.g. a materialized-table refresh)."""
         if not op.try_move(S.RUNNING):
             return
         started = time.perf_counter()
@@ -221,7 +229,10 @@ class GatewayService:
                     java_class="java.lang.NullPointerException",
                 )
             with session.exec_lock:
-                result = session.engine.execute(op.handle, op.statement, overrides)
+                if call is not None:
+                    result = call()
+                else:
+                    result = session.engine.execute(op.handle, op.statement, overrides)
         except BaseException as exc:
             if not isinstance(exc, GatewayError):
                 log.exception("statement of operation %s failed unexpectedly", op.handle)
@@ -393,18 +404,52 @@ class GatewayService:
         self,
         handle: SessionHandle,
         identifier: str,
-        static_partitions: Mapping[str, str] | None = None,
+        refresh: MaterializedRefresh,
         execution_config: Mapping[str, str] | None = None,
         principal: str | None = None,
     ) -> OperationHandle:
-        """V3 refresh: runs ``ALTER MATERIALIZED TABLE <identifier> REFRESH [PARTITION (…)]`` as
-        an ordinary operation whose result is the refresh job's id (as Flink's handler does)."""
+        """V3 refresh: an ordinary operation running the engine's refresh of the materialized
+        table (Flink's ``refreshMaterializedTable``); its result is the refresh job's row."""
         statement = f"ALTER MATERIALIZED TABLE {identifier} REFRESH"
-        if static_partitions:
-            spec = ", ".join(
-                f"`{k.replace('`', '``')}` = '{v.replace(chr(39), chr(39) * 2)}'"
-                for k, v in static_partitions.items()
-            )
-            statement += f" PARTITION ({spec})"
         with failing("Failed to refresh materialized table."):
-            return self.execute_statement(handle, statement, 0, execution_config, principal)
+            session = self._sessions.get(handle, principal)
+            op = Operation(new_operation_handle(), statement, self._on_status)
+            if self._audit is not None:
+                self._audit.begin(op, handle, principal)
+            session.add_operation(op, self._max_operations)
+        overrides = dict(execution_config or {})
+        op.try_move(S.PENDING)
+
+        def call() -> StatementResult:
+            return session.engine.refresh_materialized_table(
+                op.handle, identifier, refresh, overrides
+            )
+
+        session.run_in_order(self._pool, lambda: self._run(session, op, overrides, call))
+        self.stats.add("statements_executed")
+        return op.handle
+
+    # ---- V3 embedded workflow scheduler (Flink's handlers call the scheduler directly) ------
+
+    def create_workflow(
+        self, identifier: str, cron_expression: str, dynamic_options: Mapping[str, str],
+        init_config: Mapping[str, str], execution_config: Mapping[str, str],
+        rest_endpoint_url: str | None,
+    ) -> tuple[str, str]:  # fmt: skip
+        """Schedule a periodic refresh; returns (workflowName, workflowGroup)."""
+        return self.engine.workflow_scheduler().create(
+            identifier, cron_expression, dynamic_options, init_config, execution_config,
+            rest_endpoint_url,
+        )  # fmt: skip
+
+    def suspend_workflow(self, name: str, group: str) -> None:
+        self.engine.workflow_scheduler().suspend(name, group)
+
+    def resume_workflow(self, name: str, group: str, dynamic_options: Mapping[str, str]) -> None:
+        self.engine.workflow_scheduler().resume(name, group, dynamic_options)
+
+    def delete_workflow(self, name: str, group: str) -> None:
+        self.engine.workflow_scheduler().delete(name, group)
+
+    def modify_workflow_cron(self, name: str, group: str, cron_expression: str) -> None:
+        self.engine.workflow_scheduler().modify_cron(name, group, cron_expression)

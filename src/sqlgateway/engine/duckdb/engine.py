@@ -20,7 +20,13 @@ from typing import Any, TypeVar
 import duckdb
 
 from sqlgateway.config import DUCKDB_DATABASE, PAGE_MAX_ROWS, ConfigError, Settings
-from sqlgateway.engine.base import Engine, EngineSession, StatementResult
+from sqlgateway.engine.base import (
+    Engine,
+    EngineSession,
+    MaterializedRefresh,
+    StatementResult,
+    WorkflowScheduler,
+)
 from sqlgateway.engine.duckdb import statements, types
 from sqlgateway.engine.duckdb.dialect import Translation
 from sqlgateway.engine.duckdb.failures import execution_error
@@ -148,6 +154,18 @@ class DuckDBEngine(Engine):
 
     def version(self) -> str:
         return f"DuckDB {duckdb.__version__}"
+
+    def workflow_scheduler(self) -> WorkflowScheduler:
+        return self.scheduler
+
+    def deploy_script(
+        self, session: EngineSession, script: str | None, script_uri: str | None,
+        overrides: Mapping[str, str],
+    ) -> str:  # fmt: skip
+        from sqlgateway.engine.duckdb.deploy import deploy
+
+        assert isinstance(session, DuckDBSession)
+        return deploy(session, script, script_uri, overrides)
 
     def close(self) -> None:
         self.scheduler.stop()
@@ -322,6 +340,17 @@ class DuckDBSession(EngineSession):
 
     def get_config(self) -> dict[str, str]:
         return self.config.visible()
+
+    def refresh_materialized_table(
+        self, handle: OperationHandle, identifier: str, refresh: MaterializedRefresh,
+        overrides: Mapping[str, str],
+    ) -> StatementResult:  # fmt: skip
+        from sqlgateway.engine.duckdb.materialized import refresh_by_identifier
+
+        try:
+            return refresh_by_identifier(self, handle, identifier, refresh, dict(overrides))
+        except duckdb.Error as exc:
+            raise execution_error(exc) from None
 
     def close(self) -> None:
         if self._closed:
