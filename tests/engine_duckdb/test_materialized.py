@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+import uuid
+from pathlib import Path
 
 import pytest
 
-from sqlgateway.engine.duckdb.engine import DuckDBSession
+from sqlgateway.config import Settings
+from sqlgateway.engine.duckdb.engine import DuckDBEngine, DuckDBSession
 from sqlgateway.errors import ExecutionError
 
 from .conftest import drain, rows, run
@@ -36,3 +39,38 @@ def test_refresh_on_demand_and_by_freshness(session: DuckDBSession) -> None:
     assert rows(session, "SHOW TABLES") == [["src"]]
     with pytest.raises(ExecutionError, match="does not exist"):
         run(session, "ALTER MATERIALIZED TABLE mt REFRESH")
+
+
+def test_workflows_survive_restart(tmp_path: Path) -> None:
+    """The scheduler re-creates each stored materialized table's workflow at start-up, paused
+    when the table was SUSPENDED."""
+
+    def engine() -> DuckDBEngine:
+        return DuckDBEngine(Settings({"sql-gateway.duckdb.database": str(tmp_path / "g.db"),
+                                      "table.local-time-zone": "UTC"}))  # fmt: skip
+
+    first = engine()
+    s = first.open_session(uuid.uuid4(), None, {})  # type: ignore[arg-type]
+    drain(run(s, "CREATE TABLE src (a INT)"))
+    drain(run(s, "CREATE MATERIALIZED TABLE full_mt FRESHNESS = INTERVAL '1' HOUR "
+                 "AS SELECT a FROM src"))  # fmt: skip
+    drain(run(s, "CREATE MATERIALIZED TABLE cont_mt FRESHNESS = INTERVAL '5' SECOND "
+                 "AS SELECT a FROM src"))  # fmt: skip
+    drain(run(s, "ALTER MATERIALIZED TABLE cont_mt SUSPEND"))
+    s.close()
+    first.close()
+
+    second = engine()
+    try:
+        ident = "`default_catalog`.`default_database`"
+        full = second.scheduler.get(f"quartz_job_{ident}.`full_mt`")
+        cont = second.scheduler.get(f"continuous_refresh_{ident}.`cont_mt`")
+        assert full is not None and full.cron is not None
+        assert full.cron.text == "0 0 0/1 * * ? *" and not full.paused
+        assert cont is not None and cont.cron is None and cont.interval == 5 and cont.paused
+        s = second.open_session(uuid.uuid4(), None, {})  # type: ignore[arg-type]
+        drain(run(s, "ALTER MATERIALIZED TABLE cont_mt RESUME"))
+        assert not cont.paused
+        s.close()
+    finally:
+        second.close()
