@@ -142,7 +142,7 @@ org.apache.flink.table.api.ValidationException: Table `default_catalog`.`default
 
 ALTER MATERIALIZED TABLE missing REFRESH;
 !output
-org.apache.flink.table.api.ValidationException: Materialized table with identifier 'default_catalog.default_database.missing' does not exist.
+org.apache.flink.table.api.TableException: Cannot find table '`default_catalog`.`default_database`.`missing`' in any of the catalogs [default_catalog], nor as a temporary table.
 !error
 
 ALTER MATERIALIZED TABLE daily RESUME;
@@ -257,6 +257,11 @@ DROP MATERIALIZED TABLE daily;
 +--------+
 1 row in set
 !ok
+
+DROP MATERIALIZED TABLE missing;
+!output
+org.apache.flink.table.api.ValidationException: Materialized table with identifier `default_catalog`.`default_database`.`missing` does not exist.
+!error
 
 DROP MATERIALIZED TABLE IF EXISTS daily;
 !output

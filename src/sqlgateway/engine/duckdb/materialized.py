@@ -25,7 +25,7 @@ from sqlgateway.engine.duckdb.metastore import TableMeta, key
 from sqlgateway.engine.duckdb.mt_refresh import FORMATTER, is_string_type, refresh, save
 from sqlgateway.engine.duckdb.names import Path, q, validation
 from sqlgateway.engine.duckdb.scheduler import GROUP, EmbeddedScheduler, Workflow, job_name
-from sqlgateway.errors import SQL_EXECUTION_EXCEPTION, ExecutionError
+from sqlgateway.errors import SQL_EXECUTION_EXCEPTION, TABLE_EXCEPTION, ExecutionError
 from sqlgateway.sql.classifier import top_level_word_index
 from sqlgateway.sql.ddl import ColumnDef, DdlParseError, parse_options, split_top_level, unquote
 
@@ -190,10 +190,12 @@ def lookup(session: DuckDBSession, parts: list[str]) -> tuple[Path, TableMeta]:
     """The materialized table named ``parts``; Flink's errors for a missing or other table."""
     path = names.resolve(session, parts)
     meta = session.engine.meta.get(key(path.catalog, path.database, path.name))
-    if meta is None:
-        ref = names.lookup(session, path)
-        if ref is None:
-            raise validation(f"Materialized table with identifier '{path.dotted}' does not exist.")
+    if meta is None and names.lookup(session, path) is None:
+        raise ExecutionError(  # CatalogManager.getTableOrError
+            f"Cannot find table '{path.flink}' in any of the catalogs "
+            f"[{', '.join(sorted(names.catalogs(session)))}], nor as a temporary table.",
+            java_class=TABLE_EXCEPTION,
+        )
     if meta is None or meta.materialized is None:
         raise validation(
             f"Table {path.flink} is not a materialized table, does not support materialized "
@@ -203,12 +205,15 @@ def lookup(session: DuckDBSession, parts: list[str]) -> tuple[Path, TableMeta]:
 
 
 def drop(session: DuckDBSession, text: str) -> StatementResult:
-    try:
-        path, meta = _materialized(session, text)
-    except ExecutionError:
+    m = re.search(rf"MATERIALIZED\s+TABLE\s+(?:IF\s+EXISTS\s+)?{PATH}", text, re.I)
+    if m is None:
+        raise DdlParseError(f"Cannot parse: {text}")
+    path = names.resolve(session, split_path(m.group(1)))
+    if names.lookup(session, path) is None:
         if re.search(r"\bIF\s+EXISTS\b", text, re.I):
             return ok_result()
-        raise
+        raise validation(f"Materialized table with identifier {path.flink} does not exist.")
+    path, meta = lookup(session, split_path(m.group(1)))
     assert meta.materialized is not None
     session.engine.scheduler.delete(meta.materialized.get("workflow", ""), GROUP)
     session.execute_sql(f"DROP TABLE IF EXISTS {path.physical}")
