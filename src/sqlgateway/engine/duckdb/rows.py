@@ -1,7 +1,9 @@
 """Lazily streamed query results: one DuckDB cursor + Arrow reader per query operation.
 
 Memory stays bounded: at most one Arrow batch (``batch_rows`` rows) is held; later batches are
-pulled from DuckDB only when the fetcher asks for rows.
+pulled from DuckDB only when the fetcher asks for rows. Once the row format is known (the format
+the first page was encoded in, or ``expect_format``), the rest of the stream goes through a
+``rowtext.TextStage`` that adds each row's text, rendered by DuckDB.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 import pyarrow as pa
 
 from sqlgateway.engine.base import RowBatch, RowSource
+from sqlgateway.engine.duckdb.batch import ArrowRowBatch
 from sqlgateway.engine.duckdb.failures import retrieval_error
-from sqlgateway.model import Column
+from sqlgateway.engine.duckdb.rowtext import TextStage
+from sqlgateway.model import Column, RowFormat
 
 BatchFactory = Callable[[pa.RecordBatch], RowBatch]
 
@@ -30,18 +34,28 @@ class ArrowRowSource(RowSource):
         first: pa.RecordBatch | None,
         make_batch: BatchFactory,
         failure: BaseException | None = None,
+        stage: TextStage | None = None,
     ) -> None:
         self._cursor = cursor
+        self._stage = stage  # None: made from the first ArrowRowBatch's types
+        self._stage_rows = max(1, first.num_rows if first is not None else 0)
+        self._format: RowFormat | None = None
         self._reader = reader
         self._pending = first
         self._offset = 0
         self._make_batch = make_batch
         self._failure = failure
+        self._stage_used: TextStage | None = None
         self._lock = threading.Lock()
         self._closed = False
         self._done = reader is None and first is None and failure is None
         if self._done:
             self._release()
+
+    def expect_format(self, row_format: RowFormat) -> None:
+        """Rows not read yet get their text in ``row_format`` from DuckDB (first call wins)."""
+        if self._format is None:
+            self._format = row_format
 
     def next_batch(self, max_rows: int, wait: float = 0.0) -> RowBatch | None:
         with self._lock:
@@ -64,12 +78,18 @@ class ArrowRowSource(RowSource):
                 return None
         batch = self._pending.slice(self._offset, max_rows)
         self._offset += batch.num_rows
-        return self._make_batch(batch)
+        made = self._make_batch(batch)
+        if self._format is None and self._stage_used is None and isinstance(made, ArrowRowBatch):
+            if self._stage is None:
+                self._stage = TextStage(made.types, made.time_zone, self._stage_rows)
+            made.on_encode = self.expect_format
+        return made
 
     def _pull(self) -> bool:
         if self._reader is None:
             return False
         try:
+            self._start_stage()
             self._pending = self._reader.read_next_batch()
         except StopIteration:
             return False
@@ -81,6 +101,12 @@ class ArrowRowSource(RowSource):
         self._offset = 0
         return True
 
+    def _start_stage(self) -> None:
+        stage, fmt = self._stage, self._format
+        if stage is not None and fmt is not None and self._reader is not None:
+            self._stage_used, self._stage = stage, None
+            self._reader = stage.open(self._reader, fmt)
+
     def close(self) -> None:
         self._closed = True
         if self._lock.acquire(blocking=False):
@@ -89,6 +115,8 @@ class ArrowRowSource(RowSource):
             finally:
                 self._lock.release()
         else:  # a fetch is reading: stop it, the reader thread releases afterwards
+            if self._stage_used is not None:
+                self._stage_used.interrupt()
             _interrupt(self._cursor)
 
     def _release(self) -> None:
@@ -98,6 +126,9 @@ class ArrowRowSource(RowSource):
         if reader is not None:
             with contextlib.suppress(Exception):
                 reader.close()
+        stage, self._stage_used = self._stage_used, None
+        if stage is not None:
+            stage.close()
         if cursor is not None:
             _close_cursor(cursor)
 

@@ -1,0 +1,135 @@
+"""Row text inside DuckDB: a second query over a result's Arrow stream that renders every row.
+
+Once the first fetch names the row format, ``TextStage.open`` wraps the rest of a query's raw
+Arrow stream in ``SELECT *, <row text> AS sqlgw_row_<FORMAT> FROM stream`` on a private
+single-threaded in-memory connection. Each row's text is ``,{"kind":"INSERT","fields":[...]}``
+built from the exact field expressions of ``batch.column_sql`` (values SQL cannot format are
+tagged ``\\x01…\\x01`` and patched, or marked ``\\x00``: the batch then uses the Arrow encoder).
+The raw columns travel along, so a fetch in the other format (or a marked batch) is still encoded
+by ``ArrowRowBatch`` from them. DuckDB renders the text without the GIL while the previous page is
+sent, and a page becomes one slice of the text column's data buffer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from sqlgateway.engine.duckdb.batch import ROW_TEXT_PREFIX, column_sql
+from sqlgateway.engine.values import check_json_supported
+from sqlgateway.errors import GatewayError
+from sqlgateway.model import LogicalType, RowFormat
+
+__all__ = ["TextStage", "row_text_sql"]
+
+log = logging.getLogger(__name__)
+
+_START = ',{"kind":"INSERT","fields":['
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def row_text_sql(
+    schema: pa.Schema, types: tuple[LogicalType, ...], row_format: RowFormat, zone: str
+) -> str | None:
+    """The SQL expression of a whole row's text (leading comma included) over the columns of
+    ``schema``; None when a column has no exact SQL rendering or the names are ambiguous."""
+    names = [f.name.lower() for f in schema]
+    if not types or len(set(names)) != len(names) or len(names) != len(types):
+        return None
+    if any(n.startswith(ROW_TEXT_PREFIX) for n in names):
+        return None
+    exprs = column_sql(
+        schema, types, tuple(range(len(types))), row_format, zone, (False,) * len(types)
+    )
+    if any(e is None for e in exprs):
+        return None
+    return f"concat({_lit(_START)}, " + ", ',', ".join(str(e) for e in exprs) + ", ']}')"
+
+
+_lock = threading.Lock()
+_state: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """The private in-memory database whose cursors run the text queries (one thread each:
+    the stream they read is consumed in order)."""
+    with _lock:
+        con = _state.get("con")
+        if con is None:
+            con = duckdb.connect(":memory:", config={"threads": 1})
+            _state["con"] = con
+        return con
+
+
+@functools.lru_cache(maxsize=256)
+def _validated(schema: pa.Schema, sql: str) -> bool:
+    """True if ``sql`` binds and runs over an empty table of ``schema`` (checked before the real
+    stream is handed to DuckDB: a stream given to a query that fails is lost)."""
+    cur = _connection().cursor()
+    try:
+        cur.execute("SET TimeZone = 'UTC'")
+        sqlgw_stream = schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan
+        cur.sql(sql.replace("{source}", "sqlgw_stream")).to_arrow_table()
+        return True
+    except duckdb.Error:
+        log.warning("row text SQL rejected, rows are encoded in Python", exc_info=True)
+        return False
+    finally:
+        with contextlib.suppress(Exception):
+            cur.close()
+
+
+class TextStage:
+    """Opens the row-text query over a raw stream; owns its cursor (interrupt, close)."""
+
+    def __init__(self, types: Sequence[LogicalType], zone: str, batch_rows: int) -> None:
+        self._types = tuple(types)
+        self._zone = zone
+        self._batch_rows = max(1, batch_rows)
+        self._cursor: Any = None
+
+    def open(self, raw: pa.RecordBatchReader, row_format: RowFormat) -> pa.RecordBatchReader:
+        """``raw`` extended by the row text column for ``row_format``, or ``raw`` itself when
+        the row text cannot be made in SQL."""
+        if row_format is RowFormat.JSON:
+            try:
+                check_json_supported(self._types)
+            except GatewayError:  # the fetch reports it from the raw columns
+                return raw
+        row = row_text_sql(raw.schema, self._types, row_format, self._zone)
+        if row is None:
+            return raw
+        name = f"{ROW_TEXT_PREFIX}{row_format.value}"
+        sql = f"SELECT *, {row} AS {name} FROM {{source}}"
+        if not _validated(raw.schema, sql):
+            return raw
+        cur = _connection().cursor()
+        self._cursor = cur
+        cur.execute("SET TimeZone = 'UTC'")
+        sqlgw_stream = raw  # noqa: F841 - read by DuckDB's replacement scan
+        reader: pa.RecordBatchReader = cur.sql(
+            sql.replace("{source}", "sqlgw_stream")
+        ).to_arrow_reader(self._batch_rows)
+        return reader
+
+    def interrupt(self) -> None:
+        cur = self._cursor
+        if cur is not None:
+            with contextlib.suppress(Exception):
+                cur.interrupt()
+
+    def close(self) -> None:
+        cur, self._cursor = self._cursor, None
+        if cur is not None:
+            with contextlib.suppress(Exception):
+                cur.close()
