@@ -55,7 +55,12 @@ def _read(session: DuckDBSession, uri: str | None) -> str:
             "Either 'script' or 'scriptUri' must be specified to deploy a script.",
             java_class="java.lang.IllegalArgumentException",
         )
-    parsed = urlparse(uri)
+    try:
+        parsed = urlparse(uri)
+    except ValueError as exc:
+        raise ExecutionError(
+            f"Invalid script URI {uri}: {exc}", java_class=VALIDATION_EXCEPTION
+        ) from None
     if parsed.scheme not in ("", "file"):
         raise ExecutionError(
             f"Cannot read the script {uri}: the duckdb engine reads scripts from file:// URIs "
@@ -63,12 +68,12 @@ def _read(session: DuckDBSession, uri: str | None) -> str:
             java_class=VALIDATION_EXCEPTION,
         )
     path = unquote(parsed.path) if parsed.scheme else uri
-    check_path(path, session.engine.settings)
     try:
+        check_path(path, session.engine.settings)
         return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise ExecutionError(
-            f"Cannot read the script {uri}: {exc.strerror or exc}",
+            f"Cannot read the script {uri}: {getattr(exc, 'strerror', None) or exc}",
             java_class="java.io.IOException",
         ) from None
 

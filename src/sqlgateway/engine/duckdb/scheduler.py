@@ -199,7 +199,9 @@ class EmbeddedScheduler(WorkflowScheduler):
                 when = (scheduled or self._now_local()).strftime(SCHEDULE_TIME_FORMAT)
                 try:
                     self._fire(wf, when)
-                except Exception:  # noqa: BLE001 - Quartz logs a failed job and keeps the trigger
+                except ExecutionError as exc:  # Quartz logs a failed job and keeps the trigger
+                    log.error("refresh workflow %s failed: %s", wf.key, exc.message)
+                except Exception:  # noqa: BLE001 - the same, for an unexpected error
                     log.exception("refresh workflow %s failed", wf.key)
 
 
@@ -207,4 +209,5 @@ def _parse(expression: str) -> cron.Cron:
     try:
         return cron.parse(expression)
     except cron.CronError as exc:
-        raise cron.invalid(expression) from exc
+        cause = ExecutionError(str(exc), java_class="java.text.ParseException")
+        raise cron.invalid(expression) from cause
