@@ -69,7 +69,7 @@ class EmbeddedScheduler(WorkflowScheduler):
 
     def __init__(self, fire: Fire, zone: str) -> None:
         self._fire = fire
-        self._zone = ZoneInfo(zone) if zone else None
+        self._zone = _zone(zone)
         self._cond = threading.Condition()
         self._workflows: dict[tuple[str, str], Workflow] = {}
         self._stopped = False
@@ -203,6 +203,14 @@ class EmbeddedScheduler(WorkflowScheduler):
                     log.error("refresh workflow %s failed: %s", wf.key, exc.message)
                 except Exception:  # noqa: BLE001 - the same, for an unexpected error
                     log.exception("refresh workflow %s failed", wf.key)
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    """The zone fire times are in; None (the process's local time) if unknown."""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ValueError, OSError, LookupError):
+        return None
 
 
 def _parse(expression: str) -> cron.Cron:
