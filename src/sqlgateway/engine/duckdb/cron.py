@@ -52,6 +52,14 @@ class Cron:
         start = after.replace(microsecond=0) + dt.timedelta(seconds=1)
         day = start.date()
         for _ in range(366 * 8):
+            if day.year > 2199:
+                return None
+            if self.years is not None and day.year not in self.years:
+                day = dt.date(day.year + 1, 1, 1)  # skip whole years (e.g. "… ? 2199")
+                continue
+            if day.month not in self.months:
+                day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                continue
             if self._day_matches(day):
                 found = self._first_in_day(day, start)
                 if found is not None:

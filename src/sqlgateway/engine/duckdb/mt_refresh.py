@@ -178,7 +178,7 @@ def _shifted(text: str, pattern: str, zone: ZoneInfo, minus: dt.timedelta) -> st
     return java_format(shifted, pattern)
 
 
-_JAVA = re.compile(r"'([^']*)'|(y+|M+|d+|H+|m+|s+|S+)|([A-Za-z])|([^A-Za-z']+)")
+_JAVA = re.compile(r"'((?:[^']|'')*)'|(y+|M+|d+|H+|m+|s+|S+)|([A-Za-z])|([^A-Za-z']+)")
 
 
 def java_format(value: dt.datetime, pattern: str) -> str | None:
@@ -188,7 +188,7 @@ def java_format(value: dt.datetime, pattern: str) -> str | None:
     for m in _JAVA.finditer(pattern):
         literal, field, other, text = m.groups()
         if literal is not None:
-            out.append(literal or "'")
+            out.append(literal.replace("''", "'") or "'")
         elif text is not None:
             out.append(text)
         elif other is not None:
