@@ -659,8 +659,8 @@ class _SqlGen:
         self, t: LogicalType, a: pa.DataType, x: str, convert_ltz: bool, safe: bool
     ) -> str:
         r = t.root
-        if _int_like(t) and r == "ARRAY":
-            return f"replace(replace(CAST({x} AS VARCHAR), ', ', ','), 'NULL', 'null')"
+        if _int_like(t) and r == "ARRAY":  # yyjson's integers and nulls are Jackson's
+            return f"to_json({x})::VARCHAR"
         if r in ("ARRAY", "MAP", "ROW"):
             return self._json_nested(t, a, x, convert_ltz)
         if r == "TIMESTAMP_WITHOUT_TIME_ZONE":
@@ -810,8 +810,10 @@ def _java_number(x: str, is_float: bool, quote_specials: bool) -> str:
     NaN/Infinity, subnormals)."""
     tag = ("f" if is_float else "d") if quote_specials else ("F" if is_float else "D")
     s = f"CAST({x} AS VARCHAR)"
+    # a DOUBLE's in-range text from yyjson (to_json) is the same and cheaper than the cast
+    common = s if is_float else f"to_json({x})::VARCHAR"
     return (
-        f"CASE WHEN abs({x}) >= 0.001 AND abs({x}) < 10000000 OR {x} = 0 THEN {s} "
+        f"CASE WHEN abs({x}) >= 0.001 AND abs({x}) < 10000000 OR {x} = 0 THEN {common} "
         f"ELSE concat(chr(1), '{tag}', {s}, chr(1)) END"
     )
 
