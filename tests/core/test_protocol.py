@@ -315,7 +315,9 @@ def test_v3_materialized_table_refresh(gateway: RunningGateway) -> None:
         )
         assert r.status_code == 200, r.text
         res = fetch_all(c, sh, r.json()["operationHandle"])
-        assert [col["name"] for col in res.columns] == ["job id"] and len(res.rows[0][0]) == 32
+        # Flink's refresh row: job id + cluster info (MaterializedTableManager)
+        assert [col["name"] for col in res.columns] == ["job id", "cluster info"]
+        assert len(res.rows[0][0]) == 32
         assert sorted(run(c, sh, "SELECT id FROM mt1").rows) == [[1], [2]]
         r = c.post(f"/v3/sessions/{sh}/materialized-tables/x/refresh", json={"isPeriodic": None})
         assert r.status_code == 400
