@@ -278,3 +278,103 @@ SHOW MATERIALIZED TABLES;
 Empty set
 !ok
 
+# the definition query resolves where the table was created, whatever the session's position
+CREATE DATABASE db2;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+USE db2;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+CREATE TABLE src2 (a INT);
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+INSERT INTO src2 VALUES (1);
+!output
++----------------------------------+
+|                           job id |
++----------------------------------+
+| xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx |
++----------------------------------+
+1 row in set
+!ok
+
+CREATE MATERIALIZED TABLE mt2 FRESHNESS = INTERVAL '1' DAY AS SELECT SUM(a) AS total FROM src2;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+USE default_database;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+INSERT INTO db2.src2 VALUES (41);
+!output
++----------------------------------+
+|                           job id |
++----------------------------------+
+| xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx |
++----------------------------------+
+1 row in set
+!ok
+
+ALTER MATERIALIZED TABLE db2.mt2 REFRESH;
+!output
++----------------------------------+-------------------------+
+|                           job id |            cluster info |
++----------------------------------+-------------------------+
+| xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | {execution.target=NULL} |
++----------------------------------+-------------------------+
+1 row in set
+!ok
+
+SELECT * FROM db2.mt2;
+!output
++-------+
+| total |
++-------+
+|    42 |
++-------+
+1 row in set
+!ok
+
+DROP MATERIALIZED TABLE db2.mt2;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok

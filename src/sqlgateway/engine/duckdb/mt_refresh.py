@@ -10,11 +10,12 @@ query produces are replaced (Flink's dynamic-partition overwrite); on a table wi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -83,7 +84,8 @@ def _overwrite(
     from sqlgateway.engine.duckdb.queries import translate
 
     assert meta.materialized is not None
-    tr, _ = translate(session, meta.materialized["query"])
+    with _positioned(session, meta.home if all(meta.home) else (path.catalog, path.database)):
+        tr, _ = translate(session, meta.materialized["query"])
     where = " AND ".join(f"{q(k)} = {_literal(v)}" for k, v in spec.items()) or "TRUE"
     new_rows = f"SELECT * FROM ({tr.sql}) WHERE {where}"
     keys = meta.partition_keys if spec else []
@@ -108,6 +110,17 @@ def _overwrite(
             raise
 
     session.with_cursor(work, handle, overrides)
+
+
+@contextlib.contextmanager
+def _positioned(session: DuckDBSession, home: tuple[str, str]) -> Iterator[None]:
+    """Resolve the definition query where the table was created (Flink expands it at CREATE)."""
+    saved = session.catalog, session.database
+    session.catalog, session.database = home
+    try:
+        yield
+    finally:
+        session.catalog, session.database = saved
 
 
 def _literal(value: str | None) -> str:
