@@ -17,6 +17,7 @@ from sqlgateway.engine.base import Engine, EngineSession
 from sqlgateway.engine.flink import convert, options
 from sqlgateway.engine.flink.health import ClusterMonitor
 from sqlgateway.engine.flink.jvm import ILLEGAL_STATE, Jvm, JvmGeneration
+from sqlgateway.engine.flink.registry import JobRegistry
 from sqlgateway.engine.flink.session import FlinkSession
 from sqlgateway.engine.flink.source import JVM_ERRORS
 from sqlgateway.errors import ExecutionError
@@ -42,7 +43,17 @@ class FlinkEngine(Engine):
         self._settings = settings
         self._defaults = {**GATEWAY_DEFAULTS, **settings.flink_config}
         self._buffer_rows = settings.get(options.RESULT_BUFFER_ROWS)
-        self._jvm = Jvm(settings.get(options.CACHE_DIR), settings.get(options.JVM_START_TIMEOUT))
+        self._local_cluster = {
+            options.LOCAL_CLUSTER.key: settings.get(options.LOCAL_CLUSTER),
+            options.LOCAL_CLUSTER_SLOTS.key: str(settings.get(options.LOCAL_CLUSTER_SLOTS)),
+        }
+        cache_dir = settings.get(options.CACHE_DIR)
+        self._jvm = Jvm(cache_dir, settings.get(options.JVM_START_TIMEOUT))
+        self._jvm.on_death.append(self._jvm_died)
+        self.jobs = JobRegistry(
+            settings.get(options.JOB_STATE_DIR) or str(Path(cache_dir).expanduser() / "jobs"),
+            settings.get(options.CANCEL_ORPHANED_JOBS),
+        )
         self.monitor = ClusterMonitor(
             settings.get(options.HEALTH_CHECK_INTERVAL),
             settings.get(options.HEALTH_CHECK_FAILURES),
@@ -97,6 +108,7 @@ class FlinkEngine(Engine):
             session.close()
         self.monitor.close()
         self._jvm.close()
+        self.jobs.close()
 
     # ---- used by sessions ---------------------------------------------------------------------
 
@@ -132,21 +144,41 @@ class FlinkEngine(Engine):
         return f"http://{host}:{port}"
 
     def _warm_up(self) -> None:
-        """Start the JVM and plan one query so the first real statement finds warm classes."""
+        """Start the JVM (and the shared local MiniCluster) and run one query, so the first real
+        statement finds warm planner, deployment and result-collection classes."""
         try:
             gen, runner = self.open_runner("warm-up", dict(self._defaults), dict(self._defaults))
-            outcome = runner.execute("EXPLAIN SELECT 1", {})
+            local = self.cluster_url(self._defaults) is None
+            if local:
+                error = gen.runner_class().prestartLocalCluster()
+                if error is not None:
+                    convert.parse_meta(error)
+            outcome = runner.execute("SELECT 1" if local else "EXPLAIN SELECT 1", {})
             convert.parse_meta(outcome.meta())
+            fetcher = outcome.fetcher()
+            if fetcher is not None:
+                while fetcher.poll(100, 10_000) is not None:
+                    pass
+                runner.release(fetcher)
             runner.close(False)
             log.info("Flink JVM %d warmed up", gen.number)
         except Exception:  # noqa: BLE001 - warm-up is best effort; sessions report real errors
             log.warning("Flink warm-up failed", exc_info=True)
 
     def _hidden(self, conf: Mapping[str, str]) -> dict[str, str]:
-        """Settings Python UDFs need that are not part of the visible session config."""
-        if "python.executable" in conf:
-            return {}
-        return {"python.executable": sys.executable, "python.client.executable": sys.executable}
+        """Settings that are not part of the visible session config (a session may still SET
+        them): how local jobs run, and what Python UDFs need."""
+        hidden = dict(self._local_cluster)
+        if "python.executable" not in conf:
+            hidden["python.executable"] = sys.executable
+            hidden["python.client.executable"] = sys.executable
+        return hidden
+
+    def _jvm_died(self, gen: JvmGeneration) -> None:
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
+            session.cancel_lost_queries(gen)
 
     def _cluster_lost(self, url: str, message: str) -> None:
         with self._lock:

@@ -51,8 +51,52 @@ PRESTART = Option(
     "session does not wait for it.",
 )
 
+
+def _local_cluster_mode(text: str) -> str:
+    mode = text.strip().lower()
+    if mode not in ("shared", "per-job"):
+        raise ValueError(f"expected 'shared' or 'per-job', got {text!r}")
+    return mode
+
+
+LOCAL_CLUSTER = Option(
+    "sql-gateway.flink.local-cluster",
+    _local_cluster_mode,
+    "shared",
+    "How jobs of the `local` execution target run: `shared` submits them to one warm "
+    "MiniCluster started with the engine (no ~1 s cluster start per job); `per-job` starts a "
+    "MiniCluster per job as Flink's own gateway does. Jobs that set cluster-level options "
+    "(taskmanager.*, jobmanager.*, ...) or need more slots than are free use a per-job cluster.",
+)
+LOCAL_CLUSTER_SLOTS = Option(
+    "sql-gateway.flink.local-cluster.slots",
+    int,
+    "16",
+    "Task slots of the shared local MiniCluster (unbounded jobs hold theirs until cancelled).",
+)
+
+JOB_STATE_DIR = Option(
+    "sql-gateway.flink.job-state-dir",
+    str,
+    "",
+    "Directory of the small files in which each gateway process records the jobs it runs on "
+    "remote clusters (default: `jobs/` under the cache dir). Gateways sharing it cancel the jobs "
+    "of a gateway process that died without closing its sessions.",
+)
+CANCEL_ORPHANED_JOBS = Option(
+    "sql-gateway.flink.cancel-orphaned-jobs",
+    config.parse_bool,
+    "true",
+    "At start, cancel the remote jobs recorded by gateway processes that are no longer running "
+    "(retried every 5 s while a cluster is unreachable).",
+)
+
 config.register(
     PRESTART,
+    JOB_STATE_DIR,
+    CANCEL_ORPHANED_JOBS,
+    LOCAL_CLUSTER,
+    LOCAL_CLUSTER_SLOTS,
     CACHE_DIR,
     RESULT_BUFFER_ROWS,
     HEALTH_CHECK_INTERVAL,

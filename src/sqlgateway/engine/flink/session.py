@@ -11,7 +11,7 @@ import orjson
 
 from sqlgateway.engine.base import EngineSession, StatementResult
 from sqlgateway.engine.common import PyRowBatch, StaticRowSource
-from sqlgateway.engine.flink import convert
+from sqlgateway.engine.flink import convert, registry
 from sqlgateway.engine.flink.jvm import ILLEGAL_STATE, JvmGeneration
 from sqlgateway.engine.flink.source import JVM_ERRORS, FlinkRowSource
 from sqlgateway.errors import ExecutionError
@@ -36,6 +36,7 @@ class FlinkSession(EngineSession):
         self._sources: set[FlinkRowSource] = set()
         self._executing: OperationHandle | None = None
         self._closed = False
+        self._jobs: dict[str, tuple[str, bool]] = {}  # remote job id -> (cluster URL, is query)
         self._gen, self._runner = engine.open_runner(name, defaults, self._conf)
         self._cluster_url = engine.cluster_url(self._conf)
         if self._cluster_url is not None:
@@ -48,10 +49,14 @@ class FlinkSession(EngineSession):
     ) -> StatementResult:
         self._check_cluster()
         gen, runner = self._ensure_runner()
+        target = self._engine.cluster_url({**self.get_config(), **overrides})
         self._executing = handle
         try:
             outcome = self._call(gen, lambda: runner.execute(statement, dict(overrides)))
             meta = convert.parse_meta(self._call(gen, outcome.meta))
+            job_id = meta.get("jobId")
+            if job_id is not None and target is not None:
+                self._record_job(job_id, target, bool(meta["isQuery"]))
             fetcher = self._call(gen, outcome.fetcher)
         except ExecutionError as exc:
             self._raise_cluster_problem(exc)
@@ -60,8 +65,7 @@ class FlinkSession(EngineSession):
             self._executing = None
             self._refresh_config(gen, runner)
         columns = convert.columns(meta)
-        source = self._source(gen, runner, fetcher, columns)
-        job_id = meta.get("jobId")
+        source = self._source(gen, runner, fetcher, columns, job_id)
         return StatementResult(
             columns, convert.result_kind(meta), source, bool(meta["isQuery"]), job_id
         )
@@ -109,6 +113,12 @@ class FlinkSession(EngineSession):
             cancel_inserts = self._conf.get("execution.target", "local") == "local"
             with contextlib.suppress(*JVM_ERRORS):
                 self._runner.close(cancel_inserts)
+        # queries were cancelled above; INSERT jobs on a remote cluster outlive the session (as
+        # with Flink's gateway), so no record of this session's jobs is kept
+        with self._lock:
+            jobs, self._jobs = list(self._jobs), {}
+        for job in jobs:
+            self._engine.jobs.discard(job)
 
     # ---- helpers --------------------------------------------------------------------------------
 
@@ -125,6 +135,30 @@ class FlinkSession(EngineSession):
         for source in sources:
             source.fail(message)
             source.close()
+
+    def _record_job(self, job_id: str, url: str, is_query: bool) -> None:
+        with self._lock:
+            self._jobs[job_id] = (url, is_query)
+        self._engine.jobs.add(job_id, url)
+
+    def _release_job(self, job_id: str) -> None:
+        with self._lock:
+            known = self._jobs.pop(job_id, None)
+        if known is not None:
+            self._engine.jobs.discard(job_id)
+
+    def cancel_lost_queries(self, gen: JvmGeneration) -> None:
+        """The JVM ``gen`` died: cancel the remote query jobs whose results it was reading
+        (nobody can read them any more); INSERT jobs keep running."""
+        if gen is not self._gen:
+            return
+        with self._lock:
+            queries = {j: url for j, (url, query) in self._jobs.items() if query}
+            for job in queries:
+                del self._jobs[job]
+        for job, url in queries.items():
+            if registry.cancel_job(url, job):
+                self._engine.jobs.discard(job)
 
     def _raise_cluster_problem(self, exc: ExecutionError) -> None:
         """A statement failed while its cluster is lost: say so (keeping Flink's error)."""
@@ -178,17 +212,20 @@ class FlinkSession(EngineSession):
             self._conf = {str(k): str(v) for k, v in conf.items()}
 
     def _source(
-        self, gen: JvmGeneration, runner: Any, fetcher: Any, columns: list[Any]
+        self, gen: JvmGeneration, runner: Any, fetcher: Any, columns: list[Any], job_id: str | None
     ) -> FlinkRowSource | StaticRowSource:
         if fetcher is None:
             return StaticRowSource(PyRowBatch([c.type for c in columns], []))
         url = self._cluster_url
         health = (lambda: self._engine.monitor.problem(url)) if url is not None else None
-        source = FlinkRowSource(runner, fetcher, gen, health, self._forget)
+
+        def forget(source: FlinkRowSource) -> None:
+            with self._lock:
+                self._sources.discard(source)
+            if job_id is not None:
+                self._release_job(job_id)  # closing the result cancelled its job
+
+        source = FlinkRowSource(runner, fetcher, gen, health, forget)
         with self._lock:
             self._sources.add(source)
         return source
-
-    def _forget(self, source: FlinkRowSource) -> None:
-        with self._lock:
-            self._sources.discard(source)

@@ -108,6 +108,8 @@ public final class Outcome {
                                             .toLocalDateTime()
                                             .toString()
                                             .replace('T', ' ');
+                        } else if (v instanceof org.apache.flink.table.data.MapData) {
+                            out[i] = mapText((org.apache.flink.table.data.MapData) v);
                         } else {
                             out[i] = v == null ? "NULL" : v.toString();
                         }
@@ -117,6 +119,20 @@ public final class Outcome {
         RowEncoder encoder = new RowEncoder(types, plain, zone);
         return new Outcome(
                 meta(schema, "SUCCESS_WITH_CONTENT", false, null), RowFetcher.ofRows(rows, encoder));
+    }
+
+    /** A MAP of strings as Flink's CAST to STRING prints it: {k1=v1, k2=v2}. */
+    private static String mapText(org.apache.flink.table.data.MapData m) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < m.size(); i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(m.keyArray().isNullAt(i) ? "NULL" : m.keyArray().getString(i).toString());
+            b.append('=');
+            b.append(m.valueArray().isNullAt(i) ? "NULL" : m.valueArray().getString(i).toString());
+        }
+        return b.append('}').toString();
     }
 
     static Outcome jobId(String jobId) {

@@ -96,6 +96,9 @@ public final class SessionRunner {
             Map<String, String> hidden,
             int bufferRows)
             throws Exception {
+        Map<String, String> clusterConf = new java.util.HashMap<>(hidden);
+        clusterConf.putAll(defaults);
+        LocalCluster.configure(clusterConf);
         SessionRunner[] out = new SessionRunner[1];
         ExecutorService boot = Executors.newSingleThreadExecutor();
         try {
@@ -106,6 +109,16 @@ public final class SessionRunner {
             boot.shutdown();
         }
         return out[0];
+    }
+
+    /** Starts the shared local MiniCluster now, if the local target uses one (warm-up). */
+    public static String prestartLocalCluster() {
+        try {
+            LocalCluster.prestart();
+            return null;
+        } catch (Throwable t) {
+            return Failure.json(t);
+        }
     }
 
     // ---- entry points called from Python ------------------------------------------------------
@@ -303,12 +316,38 @@ public final class SessionRunner {
             throw new UnsupportedOperationException(
                     "SQL Gateway doesn't support REMOVE JAR syntax now.");
         } else if (op instanceof MaterializedTableOperation) {
-            throw new UnsupportedOperationException(
-                    "Materialized tables are not supported by the sqlgateway Flink engine yet: "
-                            + op.asSummaryString());
+            Outcome o =
+                    materialized(overrides)
+                            .call((MaterializedTableOperation) op, () -> env.executeInternal(op));
+            return o != null ? o : ok(env);
         }
         TableResultInternal result = env.executeInternal(op);
         return table(result, op instanceof QueryOperation, overrides);
+    }
+
+    private MaterializedTables materialized(Map<String, String> overrides) {
+        return new MaterializedTables(
+                state.catalogManager(),
+                (statement, extra) -> submitInsert(statement, overrides, extra),
+                state.operationConfig(overrides),
+                state.zone(overrides),
+                jobs);
+    }
+
+    /** Submits a generated INSERT (materialized-table refresh) with extra job configuration. */
+    private JobClient submitInsert(
+            String statement, Map<String, String> overrides, Map<String, String> extra) {
+        Map<String, String> conf = new java.util.HashMap<>(overrides);
+        conf.putAll(extra);
+        TableEnvironmentInternal env = state.tableEnv(conf);
+        Operation op = parseOne(env, statement, "one INSERT");
+        TableResultInternal result =
+                env.executeInternal(Collections.singletonList((ModifyOperation) op));
+        JobClient job =
+                result.getJobClient()
+                        .orElseThrow(() -> new IllegalStateException("The refresh started no job."));
+        jobs.add(job);
+        return job;
     }
 
     private Outcome set(TableEnvironmentInternal env, SetOperation op, Map<String, String> overrides) {

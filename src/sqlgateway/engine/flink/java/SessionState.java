@@ -62,6 +62,10 @@ final class SessionState {
         this.cachedEnv = null;
     }
 
+    CatalogManager catalogManager() {
+        return catalogManager;
+    }
+
     /** Closes the session's catalogs and deletes its resource directory (as Flink's gateway). */
     void close() {
         try {
@@ -148,12 +152,14 @@ final class SessionState {
     }
 
     private TableEnvironmentInternal build(Configuration conf) {
-        Configuration envConf = conf.clone();
-        envConf.addAll(Configuration.fromMap(hidden));
+        // hidden settings are defaults the session may override (SET 'sql-gateway.flink...')
+        Configuration envConf = Configuration.fromMap(hidden);
+        envConf.addAll(conf);
         EnvironmentSettings settings =
                 EnvironmentSettings.newInstance().withConfiguration(envConf).build();
         ClassLoader loader = resourceManager.getUserClassLoader();
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(envConf, loader);
+        StreamExecutionEnvironment env =
+                new StreamExecutionEnvironment(LocalCluster.LOADER, envConf, loader);
         TableConfig tableConfig = TableConfig.getDefault();
         Configuration root = Configuration.fromMap(defaults);
         root.addAll(Configuration.fromMap(hidden));

@@ -1,0 +1,295 @@
+package sqlgateway.flink;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.catalog.CatalogManager;
+import org.apache.flink.table.catalog.CatalogMaterializedTable;
+import org.apache.flink.table.catalog.CatalogMaterializedTable.RefreshMode;
+import org.apache.flink.table.catalog.CatalogMaterializedTable.RefreshStatus;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.catalog.ObjectIdentifier;
+import org.apache.flink.table.catalog.ResolvedCatalogBaseTable;
+import org.apache.flink.table.catalog.ResolvedCatalogMaterializedTable;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.catalog.TableChange;
+import org.apache.flink.table.data.GenericMapData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.operations.materializedtable.AlterMaterializedTableRefreshOperation;
+import org.apache.flink.table.operations.materializedtable.CreateMaterializedTableOperation;
+import org.apache.flink.table.operations.materializedtable.DropMaterializedTableOperation;
+import org.apache.flink.table.operations.materializedtable.MaterializedTableOperation;
+import org.apache.flink.table.refresh.ContinuousRefreshHandler;
+import org.apache.flink.table.refresh.ContinuousRefreshHandlerSerializer;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.TreeSet;
+
+/**
+ * Materialized tables as Flink's gateway (MaterializedTableManager) runs them, where the Flink
+ * distribution allows it: CONTINUOUS tables (created in the catalog, then a streaming refresh job
+ * INSERTs the definition query), one-time REFRESH [PARTITION] (a batch INSERT OVERWRITE job,
+ * answering its job id), DROP (cancels the refresh job). FULL refresh mode needs a workflow
+ * scheduler and SUSPEND/RESUME/AS changes need savepoint handling, which this engine does not
+ * have: those fail with an error naming what is missing. Whether a catalog can store a
+ * materialized table is the catalog's decision (its own error is kept).
+ */
+final class MaterializedTables {
+    /** Runs an INSERT statement of the session with extra configuration; returns its job. */
+    interface Submitter {
+        JobClient submit(String statement, Map<String, String> extraConf) throws Exception;
+    }
+
+    private final CatalogManager catalogs;
+    private final Submitter submitter;
+    private final Configuration conf;
+    private final TimeZone zone;
+    private final List<JobClient> jobs;
+
+    MaterializedTables(
+            CatalogManager catalogs,
+            Submitter submitter,
+            Configuration conf,
+            TimeZone zone,
+            List<JobClient> jobs) {
+        this.catalogs = catalogs;
+        this.submitter = submitter;
+        this.conf = conf;
+        this.zone = zone;
+        this.jobs = jobs;
+    }
+
+    /** Null when the operation is not handled here (the caller runs it as usual). */
+    Outcome call(MaterializedTableOperation op, Runnable executeInCatalog) throws Exception {
+        if (op instanceof CreateMaterializedTableOperation) {
+            return create((CreateMaterializedTableOperation) op, executeInCatalog);
+        } else if (op instanceof AlterMaterializedTableRefreshOperation) {
+            return refresh((AlterMaterializedTableRefreshOperation) op);
+        } else if (op instanceof DropMaterializedTableOperation) {
+            return drop((DropMaterializedTableOperation) op, executeInCatalog);
+        }
+        throw new UnsupportedOperationException(
+                op.asSummaryString()
+                        + " is not supported by the sqlgateway Flink engine: suspending, resuming "
+                        + "and changing a materialized table need its refresh job stopped with a "
+                        + "savepoint and restored, which this engine does not do yet. Supported: "
+                        + "CREATE (REFRESH_MODE = CONTINUOUS), ALTER ... REFRESH [PARTITION], DROP.");
+    }
+
+    private Outcome create(CreateMaterializedTableOperation op, Runnable executeInCatalog)
+            throws Exception {
+        ObjectIdentifier id = op.getTableIdentifier();
+        ResolvedCatalogMaterializedTable table = op.getCatalogMaterializedTable();
+        if (table.getRefreshMode() == RefreshMode.FULL) {
+            throw new UnsupportedOperationException(
+                    String.format(
+                            "Materialized table %s has REFRESH_MODE = FULL, which needs a workflow "
+                                    + "scheduler ('workflow-scheduler.type') to run its periodic "
+                                    + "refresh; the sqlgateway Flink engine has none. Use "
+                                    + "REFRESH_MODE = CONTINUOUS (or a smaller FRESHNESS).",
+                            id.asSummaryString()));
+        }
+        executeInCatalog.run();
+        Map<String, String> extra = new HashMap<>();
+        extra.put("execution.runtime-mode", "streaming");
+        extra.put(
+                "pipeline.name",
+                String.format(
+                        "Materialized_table_%s_continuous_refresh_job", id.asSerializableString()));
+        if (!conf.containsKey("execution.checkpointing.interval")) {
+            extra.put(
+                    "execution.checkpointing.interval",
+                    table.getDefinitionFreshness().toDuration().toMillis() + " ms");
+        }
+        JobClient job;
+        try {
+            job =
+                    submitter.submit(
+                            String.format(
+                                    "INSERT INTO %s\n%s",
+                                    id.asSerializableString(), table.getExpandedQuery()),
+                            extra);
+        } catch (Exception e) {
+            catalogs.dropMaterializedTable(id, true);
+            throw new IllegalStateException(
+                    String.format(
+                            "Submit continuous refresh job for materialized table %s occur exception.",
+                            id),
+                    e);
+        }
+        ContinuousRefreshHandler handler =
+                new ContinuousRefreshHandler(target(), clusterId(), job.getJobID().toString());
+        byte[] bytes = ContinuousRefreshHandlerSerializer.INSTANCE.serialize(handler);
+        CatalogMaterializedTable updated =
+                table.getOrigin().copy(RefreshStatus.ACTIVATED, handler.asSummaryString(), bytes);
+        List<TableChange> changes = new ArrayList<>();
+        changes.add(TableChange.modifyRefreshStatus(RefreshStatus.ACTIVATED));
+        changes.add(TableChange.modifyRefreshHandler(handler.asSummaryString(), bytes));
+        catalogs.alterTable(updated, changes, id, false);
+        return null;
+    }
+
+    private Outcome refresh(AlterMaterializedTableRefreshOperation op) throws Exception {
+        ObjectIdentifier id = op.getTableIdentifier();
+        ResolvedCatalogMaterializedTable table = materialized(id);
+        Map<String, String> partitions = op.getPartitionSpec();
+        validatePartitions(partitions, table);
+        Map<String, String> extra = new HashMap<>();
+        extra.put("execution.runtime-mode", "batch");
+        extra.put(
+                "pipeline.name",
+                String.format("Materialized_table_%s_one_time_refresh_job", id.asSerializableString()));
+        StringBuilder insert =
+                new StringBuilder(
+                        String.format(
+                                "INSERT OVERWRITE %s\n  SELECT * FROM (%s)",
+                                id.asSerializableString(), table.getExpandedQuery()));
+        if (!partitions.isEmpty()) {
+            List<String> terms = new ArrayList<>();
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(partitions).entrySet()) {
+                terms.add(String.format("%s = '%s'", e.getKey(), e.getValue()));
+            }
+            insert.append("\n  WHERE ").append(String.join(" AND ", terms));
+        }
+        JobClient job;
+        try {
+            job = submitter.submit(insert.toString(), extra);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    String.format("Refreshing the materialized table %s occur exception.", id), e);
+        }
+        Map<StringData, StringData> info = new LinkedHashMap<>();
+        info.put(StringData.fromString("execution.target"), StringData.fromString(target()));
+        List<RowData> rows = new ArrayList<>();
+        rows.add(
+                GenericRowData.of(
+                        StringData.fromString(job.getJobID().toString()), new GenericMapData(info)));
+        ResolvedSchema schema =
+                ResolvedSchema.of(
+                        Column.physical("job id", DataTypes.STRING()),
+                        Column.physical(
+                                "cluster info", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING())));
+        return Outcome.rows(schema, rows, zone);
+    }
+
+    private Outcome drop(DropMaterializedTableOperation op, Runnable executeInCatalog)
+            throws Exception {
+        ObjectIdentifier id = op.getTableIdentifier();
+        if (!catalogs.getTable(id).isPresent()) {
+            if (op.isIfExists()) {
+                return null;
+            }
+            throw new ValidationException(
+                    String.format("Materialized table with identifier %s does not exist.", id));
+        }
+        ResolvedCatalogMaterializedTable table = materialized(id);
+        if (table.getRefreshMode() == RefreshMode.CONTINUOUS
+                && table.getRefreshStatus() == RefreshStatus.ACTIVATED
+                && table.getSerializedRefreshHandler() != null) {
+            ContinuousRefreshHandler handler =
+                    ContinuousRefreshHandlerSerializer.INSTANCE.deserialize(
+                            table.getSerializedRefreshHandler(),
+                            Thread.currentThread().getContextClassLoader());
+            cancel(handler.getJobId());
+        }
+        executeInCatalog.run();
+        return null;
+    }
+
+    private void cancel(String jobId) throws Exception {
+        synchronized (jobs) {
+            for (JobClient j : jobs) {
+                if (j.getJobID().toString().equals(jobId)) {
+                    try {
+                        j.cancel().get();
+                    } catch (Exception e) {
+                        // the refresh job already ended (a bounded source)
+                    }
+                    return;
+                }
+            }
+        }
+        if ("remote".equals(target())) {
+            Jobs.withClient(
+                    conf,
+                    client -> {
+                        try {
+                            return client.cancel(JobID.fromHexString(jobId)).get();
+                        } catch (Exception e) {
+                            return null; // already ended
+                        }
+                    });
+        }
+    }
+
+    private ResolvedCatalogMaterializedTable materialized(ObjectIdentifier id) {
+        ResolvedCatalogBaseTable<?> t = catalogs.getTableOrError(id).getResolvedTable();
+        if (!(t instanceof ResolvedCatalogMaterializedTable)) {
+            throw new ValidationException(
+                    String.format(
+                            "Table %s is not a materialized table, does not support materialized "
+                                    + "table related operation.",
+                            id));
+        }
+        return (ResolvedCatalogMaterializedTable) t;
+    }
+
+    private static void validatePartitions(
+            Map<String, String> spec, ResolvedCatalogMaterializedTable table) {
+        ResolvedSchema schema = table.getResolvedSchema();
+        TreeSet<String> unknown = new TreeSet<>();
+        TreeSet<String> notString = new TreeSet<>();
+        for (String key : spec.keySet()) {
+            if (!schema.getColumn(key).isPresent()) {
+                unknown.add(key);
+            } else if (!schema.getColumn(key)
+                    .get()
+                    .getDataType()
+                    .getLogicalType()
+                    .getTypeRoot()
+                    .getFamilies()
+                    .contains(LogicalTypeFamily.CHARACTER_STRING)) {
+                notString.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ValidationException(
+                    String.format(
+                            "The partition spec contains unknown partition keys:\n\n%s\n\nAll known "
+                                    + "partition keys are:\n\n%s",
+                            String.join("\n", unknown), String.join("\n", table.getPartitionKeys())));
+        }
+        if (!notString.isEmpty()) {
+            throw new ValidationException(
+                    String.format(
+                            "Currently, refreshing materialized table only supports referring to "
+                                    + "char, varchar and string type partition keys. All specified "
+                                    + "partition keys in partition specs with unsupported types "
+                                    + "are:\n\n%s",
+                            String.join("\n", notString)));
+        }
+    }
+
+    private String target() {
+        return conf.getString("execution.target", "local");
+    }
+
+    private String clusterId() {
+        if ("remote".equals(target())) {
+            return conf.getString("rest.address", "localhost")
+                    + ":"
+                    + conf.getString("rest.port", "8081");
+        }
+        return null;
+    }
+}
