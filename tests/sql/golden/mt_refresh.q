@@ -378,3 +378,63 @@ DROP MATERIALIZED TABLE db2.mt2;
 +--------+
 1 row in set
 !ok
+
+CREATE MATERIALIZED TABLE db2.mt3 FRESHNESS = INTERVAL '1' DAY AS SELECT COUNT(*) AS n FROM orders;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+USE db2;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+INSERT INTO default_database.orders VALUES (5, 1, '2024-01-03');
+!output
++----------------------------------+
+|                           job id |
++----------------------------------+
+| xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx |
++----------------------------------+
+1 row in set
+!ok
+
+ALTER MATERIALIZED TABLE mt3 REFRESH;
+!output
++----------------------------------+-------------------------+
+|                           job id |            cluster info |
++----------------------------------+-------------------------+
+| xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | {execution.target=NULL} |
++----------------------------------+-------------------------+
+1 row in set
+!ok
+
+SELECT * FROM mt3;
+!output
++---+
+| n |
++---+
+| 5 |
++---+
+1 row in set
+!ok
+
+DROP MATERIALIZED TABLE mt3;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok

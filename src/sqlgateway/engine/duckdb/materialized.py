@@ -56,9 +56,11 @@ def create(session: DuckDBSession, handle: Any, text: str) -> StatementResult:
             return ok_result()
         raise validation(f"Materialized table {path.dotted} already exists.")
     head, query = text[:as_at], text[as_at + 2 :].strip()
-    meta = TableMeta("TABLE", path.physical, path.name, (path.catalog, path.database))
+    # home: where the definition query resolves (Flink expands it at CREATE)
+    meta = TableMeta("TABLE", path.physical, path.name, (session.catalog, session.database))
     meta.storage = path.physical
     meta.materialized = _definition(session, head, query)
+    meta.materialized["identifier"] = path.flink
     meta.partition_keys, meta.options = _partitioning(head)
     workflow = _workflow(path, meta)
 
@@ -311,9 +313,10 @@ class Scheduler(EmbeddedScheduler):
         self._engine = engine
         super().__init__(self._refresh, engine.default_zone)
         for (cat, db, _), meta in engine.meta.items():
-            if meta.materialized is not None:
-                home = meta.home if all(meta.home) else (cat, db)
-                self.add(_workflow(Path(home[0], home[1], meta.name), meta))
+            mt = meta.materialized
+            if mt is not None:
+                parts = split_path(mt["identifier"]) if "identifier" in mt else [cat, db, meta.name]
+                self.add(_workflow(Path(*parts), meta))
 
     def _refresh(self, wf: Workflow, schedule_time: str) -> None:
         name = f"{wf.identifier}-quartz-refresh-session-{schedule_time}"
