@@ -21,7 +21,10 @@ from sqlglot.tokenizer_core import TokenType
 
 from sqlgateway.engine.duckdb.functions import (
     _TIME_FUNCTIONS,
+    NODE_REWRITES,
+    SCALAR_REWRITES,
     _flink_avg,
+    _lax_path,
     _length_cast,
     _named_row,
     _sql,
@@ -44,6 +47,7 @@ class Flink(Spark):
     SAFE_DIVISION = False  # 1 / 0 fails in Flink
 
     class Tokenizer(Spark.Tokenizer):
+        STRING_ESCAPES = ["'"]  # Flink (Calcite) strings: '' only, a backslash is literal
         KEYWORDS = {
             **Spark.Tokenizer.KEYWORDS,
             "BYTES": TokenType.VARBINARY,
@@ -58,7 +62,18 @@ class Flink(Spark):
             **Spark.Parser.FUNCTIONS,
             **{
                 name: (lambda n: lambda args: exp.Anonymous(this=n, expressions=args))(name)
-                for name in ("TO_TIMESTAMP", "TO_DATE", "JSON_VALUE", "TO_TIMESTAMP_LTZ")
+                for name in (
+                    "TO_TIMESTAMP",
+                    "TO_DATE",
+                    "JSON_VALUE",
+                    "TO_TIMESTAMP_LTZ",
+                    "LTRIM",
+                    "RTRIM",
+                    "RAND",
+                    "RAND_INTEGER",
+                    "JSON_QUERY",
+                    "E",
+                )
             },
         }
 
@@ -88,13 +103,19 @@ _UNSUPPORTED_SYNTAX = [
      "group window function {0}"),
     (re.compile(r"/\*\+"), "SQL hints /*+ ... */"),
     (re.compile(r"\bLATERAL\s+TABLE\b", re.I), "LATERAL TABLE (table functions)"),
+    (re.compile(r"\bIS\s+(?:NOT\s+)?JSON\b", re.I), "IS JSON"),
+    (re.compile(r"\bRETURNING\b", re.I), "JSON_VALUE ... RETURNING"),
+    (re.compile(r"\bON\s+(?:EMPTY|ERROR)\b", re.I), "JSON ... ON EMPTY / ON ERROR"),
+    (re.compile(r"\bWITH(?:OUT)?\s+(?:CONDITIONAL\s+|UNCONDITIONAL\s+)?(?:ARRAY\s+)?WRAPPER\b",
+                re.I), "JSON_QUERY ... WRAPPER"),
 ]  # fmt: skip
 
 # Functions whose DuckDB namesake differs from Flink and that are not rewritten below.
 _REJECTED_FUNCTIONS = {
     "COLLECT", "CURRENT_WATERMARK", "SOURCE_WATERMARK", "INITCAP", "TO_BASE64", "FROM_BASE64",
-    "JSON_OBJECT", "JSON_ARRAY", "JSON_OBJECTAGG", "JSON_ARRAYAGG", "JSON_QUERY", "JSON_EXISTS",
-    "JSON_STRING", "IS_JSON", "TRUNCATE", "ELEMENT", "HASH_CODE", "GROUP_ID", "GROUPING_ID",
+    "JSON_OBJECT", "JSON_ARRAY", "JSON_OBJECTAGG", "JSON_ARRAYAGG", "IS_JSON", "HASH_CODE",
+    "GROUP_ID", "GROUPING_ID", "SHA224", "SHA384", "SHA512", "PARSE_URL", "IS_DIGIT",
+    "IS_ALPHA", "IS_DECIMAL",
     "STR_TO_MAP", "DECODE", "ENCODE", "CONVERT_TZ", "TO_TIMESTAMP_LTZ", "BIN", "HEX",
 }  # fmt: skip
 
@@ -128,14 +149,22 @@ TableResolver = Callable[[tuple[str, ...]], str | None]
 
 
 def preprocess(sql: str) -> str:
-    """Token-level rewrites sqlglot cannot do: ``MAP[k, v]`` -> ``MAP(k, v)``."""
+    """Token-level rewrites sqlglot cannot do: ``MAP[k, v]`` -> ``MAP(k, v)``; a literal
+    ``TIMESTAMP '… .123'`` -> ``CAST('… .123' AS TIMESTAMP(3))`` (its precision is the number
+    of fraction digits in Flink, unlike ``CAST(… AS TIMESTAMP)``, which is TIMESTAMP(6))."""
     toks = list(tokenize(sql))
     out: list[str] = []
     stack: list[bool] = []
-    prev_word = ""
+    prev_word, prev_at = "", -1
     for tok in toks:
         text = tok.text
-        if tok.kind == "other" and text == "[":
+        if tok.kind == "string" and prev_word == "TIMESTAMP":
+            fraction = re.search(r"\.(\d+)\s*'$", text)
+            p = len(fraction.group(1)) if fraction else 0
+            if p <= 6:
+                out[prev_at] = "CAST("
+                text = f"{text} AS TIMESTAMP({p}))"
+        elif tok.kind == "other" and text == "[":
             is_map = prev_word == "MAP"
             stack.append(is_map)
             text = "(" if is_map else text
@@ -143,6 +172,7 @@ def preprocess(sql: str) -> str:
             text = ")" if stack.pop() else text
         if tok.kind not in ("space", "comment"):
             prev_word = tok.text.upper() if tok.kind == "word" else ""
+            prev_at = len(out)
         out.append(text)
     return "".join(out)
 
@@ -185,7 +215,7 @@ def translate_query(sql: str, resolve: TableResolver | None = None) -> Translati
 def translate_tree(tree: exp.Expr, resolve: TableResolver | None = None) -> Translation:
     tables = _resolve_tables(tree, resolve)
     declared = declared_types(tree)
-    tree = tree.transform(_rewrite)
+    tree = transform_up(tree, _rewrite)
     _name_expressions(tree)
     return Translation(tree.sql(dialect="duckdb"), tables, tree, declared)
 
@@ -226,19 +256,38 @@ def translate_expression(text: str) -> str:
     """DuckDB SQL of one Flink scalar expression (computed columns)."""
     tree = parse(f"SELECT {text}")
     assert isinstance(tree, exp.Select)
-    node = tree.expressions[0].transform(_rewrite)
+    node = transform_up(tree.expressions[0], _rewrite)
     return str(node.sql(dialect="duckdb"))
+
+
+def transform_up(tree: exp.Expr, fn: Callable[[exp.Expr], exp.Expr]) -> exp.Expr:
+    """Apply ``fn`` to every node, children before their parent (so a rewrite that wraps a node
+    keeps its rewritten arguments); nodes a rewrite creates are not visited again."""
+    root = tree
+    for node in reversed(list(tree.dfs())):
+        parent, key, index = node.parent, node.arg_key, node.index
+        new = fn(node)
+        if new is node:
+            continue
+        if node is tree or parent is None or key is None:
+            root = new
+        else:
+            parent.set(key, new, index)
+    return root
 
 
 def _rewrite(node: exp.Expr) -> exp.Expr:  # noqa: C901 - a rewrite switch
     if isinstance(node, exp.Anonymous):
         return _anonymous(node)
+    node_rewrite = NODE_REWRITES.get(type(node))
+    if node_rewrite is not None:
+        return node_rewrite(node)
     if isinstance(node, exp.Column) and not node.table and node.name.upper() in (
         "LOCALTIMESTAMP", "LOCALTIME",
     ) and not node.this.quoted:  # fmt: skip
         if node.name.upper() == "LOCALTIMESTAMP":  # TIMESTAMP(3) in Flink
             return _sql("CAST(current_localtimestamp() AS TIMESTAMP_MS)")
-        return _sql("CAST(current_localtime() AS TIME)")
+        return _sql("CAST(date_trunc('second', current_localtimestamp()) AS TIME)")  # TIME(0)
     if isinstance(node, exp.Length) and not isinstance(node.parent, exp.Cast):
         return exp.Cast(this=node, to=exp.DataType.build("INT"))
     if isinstance(node, exp.StrToUnix):
@@ -255,6 +304,12 @@ def _rewrite(node: exp.Expr) -> exp.Expr:  # noqa: C901 - a rewrite switch
         epoch = exp.Anonymous(this="epoch", expressions=[tz])
         return exp.Cast(this=epoch, to=exp.DataType.build("BIGINT"))
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
+        if isinstance(node.this, exp.Interval) and node.to.this in (
+            exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT, exp.DataType.Type.CHAR,
+        ):  # fmt: skip
+            raise validation_error(
+                "CAST of an INTERVAL to a character string is not supported on the duckdb engine."
+            )
         return _length_cast(node)
     if isinstance(node, exp.CurrentDatabase):
         return exp.Anonymous(this="current_schema", expressions=[])
@@ -291,8 +346,10 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
         return exp.Anonymous(this=duck, expressions=[])
     if name in _TIME_FUNCTIONS:
         return _TIME_FUNCTIONS[name](args)
+    if name in SCALAR_REWRITES:
+        return SCALAR_REWRITES[name](args)
     if name == "JSON_VALUE" and len(args) == 2:
-        return exp.Anonymous(this="json_extract_string", expressions=args)
+        return _json_value(args)
     if name == "PROCTIME" and not args:
         return exp.Anonymous(this="now", expressions=[])
     if name == "ROW":
@@ -310,6 +367,17 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
             "duckdb engine."
         )
     return node
+
+
+def _json_value(args: list[exp.Expr]) -> exp.Expr:
+    """The scalar at ``path`` as a STRING; NULL for objects/arrays, a missing path or invalid
+    JSON (Flink's defaults NULL ON EMPTY / NULL ON ERROR)."""
+    doc = args[0].sql(dialect="duckdb")
+    path = _lax_path(args[1]).sql(dialect="duckdb")
+    return _sql(
+        f"CASE WHEN json_valid({doc}) AND json_type({doc}, {path}) NOT IN ('OBJECT', 'ARRAY') "
+        f"THEN json_extract_string({doc}, {path}) END"
+    )
 
 
 def _name_expressions(tree: exp.Expr) -> None:

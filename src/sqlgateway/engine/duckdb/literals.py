@@ -46,9 +46,7 @@ def cast_target(dt: exp.DataType, literal: str | None = None) -> LogicalType | N
         return LogicalType("TIME_WITHOUT_TIME_ZONE", precision=_param(dt, 0) or 0)
     if kind in (_DT.TIMESTAMP, _DT.TIMESTAMPLTZ):
         p = _param(dt, 0)
-        if p is None and literal is not None:
-            m = re.search(r"\.(\d+)$", literal.strip())
-            p = len(m.group(1)) if m else 0
+        # a TIMESTAMP '…' literal arrives as CAST(… AS TIMESTAMP(p)) (dialect.preprocess)
         root = "TIMESTAMP_WITHOUT_TIME_ZONE" if kind is _DT.TIMESTAMP else (
             "TIMESTAMP_WITH_LOCAL_TIME_ZONE")  # fmt: skip
         return LogicalType(root, precision=6 if p is None else p)

@@ -2,7 +2,9 @@
 
 Bounded queries run on their own cursor and stream Arrow batches (rows.ArrowRowSource).
 Queries over unbounded sources (datagen without a row limit) run as micro-batches paced by the
-source's ``rows-per-second`` (StreamingRowSource); only stateless queries are allowed there.
+source's ``rows-per-second`` (StreamingRowSource): stateless queries stream append-only rows
+(``+I``); a group aggregation streams Flink's changelog (changelog.GroupAggregation); what
+Flink's streaming planner would refuse is a ValidationException naming it.
 """
 
 from __future__ import annotations
@@ -18,15 +20,15 @@ import pyarrow as pa
 from sqlglot import exp
 
 from sqlgateway.engine.base import RowBatch, RowSource, StatementResult
-from sqlgateway.engine.duckdb import dialect, types
-from sqlgateway.engine.duckdb.batch import ArrowRowBatch
+from sqlgateway.engine.duckdb import changelog, dialect, typed, types
+from sqlgateway.engine.duckdb.batch import ArrowRowBatch, arrow_to_python_rows
 from sqlgateway.engine.duckdb.failures import is_runtime, retrieval_error
-from sqlgateway.engine.duckdb.functions import validation_error
 from sqlgateway.engine.duckdb.metastore import TableMeta
 from sqlgateway.engine.duckdb.rows import ArrowRowSource
 from sqlgateway.engine.duckdb.schema import Resolver
+from sqlgateway.engine.values import check_json_supported, encode_rows
 from sqlgateway.errors import PARSER_EXCEPTION, ExecutionError
-from sqlgateway.model import Column, LogicalType, OperationHandle, ResultKind
+from sqlgateway.model import Column, LogicalType, OperationHandle, ResultKind, RowFormat, RowKind
 
 if TYPE_CHECKING:
     from sqlgateway.engine.duckdb.engine import DuckDBSession
@@ -80,6 +82,18 @@ def columns_of(tr: dialect.Translation, rel: Any) -> list[Column]:
     ]
 
 
+def bind(cur: Any, tr: dialect.Translation) -> tuple[dialect.Translation, Any]:
+    """The DuckDB relation of ``tr``, after the type-dependent fixes (typed.retype)."""
+    rel = cur.sql(tr.sql)
+    if rel is None or tr.tree is None:
+        return tr, rel
+    tree = typed.retype(cur, tr.tree)
+    if tree is None:
+        return tr, rel
+    sql = tree.sql(dialect="duckdb")
+    return dialect.Translation(sql, tr.tables, tree, tr.types), cur.sql(sql)
+
+
 def exportable(rel: Any) -> Any:
     proj = types.export_projection(list(rel.columns), list(rel.types))
     return rel.project(", ".join(proj)) if proj else rel
@@ -94,7 +108,7 @@ def run_query(
     cur = session.new_cursor(overrides, positioned=needs_position(tr, text))
     session.track(handle, cur)
     try:
-        rel = cur.sql(tr.sql)
+        tr, rel = bind(cur, tr)
         if rel is None:
             raise ExecutionError("The statement is not a query.", java_class=PARSER_EXCEPTION)
         columns = columns_of(tr, rel)
@@ -132,33 +146,21 @@ def open_source(cur: Any, rel: Any, make_batch: Any, batch_rows: int) -> ArrowRo
 
 # ---- streaming (unbounded sources) ------------------------------------------------------------
 
-_STATEFUL = (exp.AggFunc, exp.Group, exp.Order, exp.Distinct, exp.Window, exp.Join)
-
-
-def _check_stateless(tr: dialect.Translation) -> None:
-    tree = tr.tree
-    if tree is None:
-        raise validation_error("Queries on unbounded sources must be Flink SQL.")
-    for node in tree.walk():
-        if isinstance(node, _STATEFUL):
-            what = type(node).__name__.upper()
-            raise validation_error(
-                f"{what} on an unbounded source needs Flink's streaming runtime (changelog "
-                "results) and is not supported on the duckdb engine; bound the source with "
-                "'number-of-rows'."
-            )
-
 
 def _streaming(
     session: DuckDBSession, text: str, overrides: dict[str, str], metas: list[TableMeta]
 ) -> StatementResult:
     tr, _ = translate(session, text, 0)
-    _check_stateless(tr)
+    aggregating = changelog.classify(tr.tree, text)
     limit = tr.tree.args.get("limit") if tr.tree is not None else None
     cur = session.new_cursor(overrides)
     try:
-        rel = cur.sql(tr.sql)
-        columns = columns_of(tr, rel)
+        bound, rel = bind(cur, tr)
+        columns = columns_of(bound, rel)
+        agg = None
+        if aggregating and isinstance(tr.tree, exp.Select):
+            duck_types = [str(t) for t in rel.types]
+            agg = _Aggregation(tr.tree, duck_types)
     except BaseException:
         cur.close()
         raise
@@ -167,19 +169,31 @@ def _streaming(
     if isinstance(limit, exp.Limit) and limit.expression.is_int:
         max_rows = int(limit.expression.name)
     zone = session.config.time_zone(overrides)
-    source = StreamingRowSource(session, text, cur, columns, rate, max_rows, zone)
+    source = StreamingRowSource(session, text, cur, columns, rate, max_rows, zone, agg)
     job_id = uuid.uuid4().hex
     session.engine.jobs.add_stream(job_id, overrides.get("pipeline.name", "collect"), source)
     return StatementResult(columns, ResultKind.SUCCESS_WITH_CONTENT, source, True, job_id)
 
 
+class _Aggregation:
+    """A streaming group aggregation: per-key state and the SQL projecting its records."""
+
+    TABLE = "__sqlgateway_changelog"
+
+    def __init__(self, tree: exp.Select, duck_types: list[str]) -> None:
+        self.state = changelog.GroupAggregation(tree)
+        self.projection = changelog.projection_sql(tree, self.TABLE, duck_types)
+
+
 class StreamingRowSource(RowSource):
-    """Micro-batches of an unbounded query, paced at ``rate`` source rows per second."""
+    """Micro-batches of an unbounded query, paced at ``rate`` source rows per second; with
+    ``aggregation`` the rows are Flink's changelog of the group aggregation."""
 
     def __init__(
         self, session: DuckDBSession, text: str, cursor: Any, columns: list[Column],
-        rate: float, limit: int | None, zone: str,
+        rate: float, limit: int | None, zone: str, aggregation: _Aggregation | None = None,
     ) -> None:  # fmt: skip
+        self._aggregation = aggregation
         self._session = session
         self._home = (session.catalog, session.database)  # USE later must not change the stream
         self._text = text
@@ -195,6 +209,11 @@ class StreamingRowSource(RowSource):
         self._stop = threading.Event()
 
     @property
+    def state_keys(self) -> int:
+        """Keys held by the group aggregation's state (0 for an append-only stream)."""
+        return self._aggregation.state.keys_held if self._aggregation is not None else 0
+
+    @property
     def running(self) -> bool:
         return not self._stop.is_set()
 
@@ -208,7 +227,8 @@ class StreamingRowSource(RowSource):
                 pause = min(wait, (self._pulled + 1 - elapsed * self._rate) / self._rate)
                 self._stop.wait(max(0.0, pause))
                 due = int((time.monotonic() - self._start) * self._rate) - self._pulled
-            n = max(0, min(due, max_rows, 5000))
+            cap = max_rows if self._aggregation is None else max(1, max_rows // 2)
+            n = max(0, min(due, cap, 5000))
             if self._limit is not None:
                 n = min(n, self._limit - self._emitted)
             batch = self._pull(n) if n > 0 else None
@@ -216,11 +236,14 @@ class StreamingRowSource(RowSource):
                 self.close()
             if batch is None:
                 return _EmptyBatch() if not self._stop.is_set() else None
-            return ArrowRowBatch(batch, self._types, self._zone)
+            return batch
 
-    def _pull(self, n: int) -> pa.RecordBatch | None:
+    def _pull(self, n: int) -> RowBatch | None:
         tr, _ = translate(self._session, self._text, n, self._home)
         try:
+            if self._aggregation is not None and isinstance(tr.tree, exp.Select):
+                self._pulled += n
+                return self._aggregate(tr.tree)
             rel = exportable(self._cursor.sql(tr.sql))
             table = rel.to_arrow_table()
         except duckdb.Error as exc:
@@ -234,7 +257,29 @@ class StreamingRowSource(RowSource):
         if self._limit is not None:
             table = table.slice(0, self._limit - self._emitted)
         self._emitted += table.num_rows
-        return table.combine_chunks().to_batches()[0]
+        return ArrowRowBatch(table.combine_chunks().to_batches()[0], self._types, self._zone)
+
+    def _aggregate(self, tree: exp.Select) -> RowBatch | None:
+        """Feed one micro-batch to the group aggregation; its changelog records as a batch."""
+        agg = self._aggregation
+        assert agg is not None
+        rows = self._cursor.sql(changelog.input_sql(tree)).to_arrow_table()
+        records = agg.state.apply(rows)
+        if records is None:
+            return None
+        kinds, table = records
+        self._cursor.register(agg.TABLE, table)
+        try:
+            out = exportable(self._cursor.sql(agg.projection)).to_arrow_table()
+        finally:
+            self._cursor.unregister(agg.TABLE)
+        keep = [bool(v) for v in out.column(out.num_columns - 1).to_pylist()]
+        out = out.drop_columns([out.column_names[-1]]).filter(pa.array(keep, pa.bool_()))
+        kinds = [k for k, ok in zip(kinds, keep, strict=True) if ok]
+        if not kinds:
+            return None
+        values = arrow_to_python_rows(out.combine_chunks().to_batches()[0], self._types)
+        return ChangelogBatch(self._types, values, kinds, self._zone)
 
     def close(self) -> None:
         self._stop.set()
@@ -245,6 +290,31 @@ class StreamingRowSource(RowSource):
                 cursor.close()
             except Exception:  # noqa: BLE001 - best effort
                 pass
+
+
+class ChangelogBatch:
+    """Rows with their changelog kinds (``+I``/``-U``/``+U``), encoded on demand."""
+
+    __slots__ = ("_types", "_rows", "_kinds", "_zone", "_cache")
+
+    def __init__(
+        self, types: list[LogicalType], rows: list[tuple[Any, ...]], kinds: list[RowKind],
+        zone: str,
+    ) -> None:  # fmt: skip
+        self._types, self._rows, self._kinds, self._zone = types, rows, kinds, zone
+        self._cache: dict[RowFormat, bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def encode(self, row_format: RowFormat) -> bytes:
+        out = self._cache.get(row_format)
+        if out is None:
+            if row_format is RowFormat.JSON:
+                check_json_supported(self._types)
+            out = encode_rows(self._types, self._rows, row_format, self._kinds, self._zone)
+            self._cache[row_format] = out
+        return out
 
 
 class _EmptyBatch:

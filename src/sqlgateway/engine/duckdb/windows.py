@@ -166,12 +166,8 @@ def rewrite_floor_ceil(sql: str) -> str:
             start = open_at + 1
             continue
         expr, unit = inner.group(1), inner.group(2).upper()
-        floor = f"DATE_TRUNC('{unit.lower()}', {expr})"
-        if m.group(1).upper() == "FLOOR":
-            new = floor
-        else:
-            new = (f"CASE WHEN {floor} = {expr} THEN {floor} ELSE {floor} + INTERVAL '1' "
-                   f"{unit} END")  # fmt: skip
+        kind = "FLOOR" if m.group(1).upper() == "FLOOR" else "CEIL"
+        new = f"FLINK_TIME_{kind}({expr}, '{unit}')"  # functions.time_floor_ceil
         sql = sql[: m.start()] + f"({new})" + sql[close_at + 1 :]
 
 
