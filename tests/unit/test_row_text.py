@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import random
+import struct
+from decimal import Decimal
+
 import duckdb
 import pyarrow as pa
 import pytest
@@ -158,3 +163,101 @@ def test_source_closed_while_staged_releases_everything() -> None:
         batch.encode(RowFormat.JSON)
     source.close()
     assert source.next_batch(100) is None
+
+
+def test_decimal_without_integer_digits() -> None:
+    """DECIMAL(p,p): DuckDB prints ``.5``, Flink ``0.5`` (also nested, where SQL renders it)."""
+    rel = duckdb.connect().sql(
+        "SELECT 0.897::DECIMAL(3,3) AS a, -0.5::DECIMAL(1,1) AS b, 0.000::DECIMAL(3,3) AS c,"
+        " [0.25, NULL]::DECIMAL(2,2)[] AS d"
+    )
+    types = [flink_type(t) for t in rel.types]
+    rb = rel.to_arrow_table().to_batches()[0]
+    for fmt in RowFormat:
+        expected = _reference(rb, types, "UTC", fmt)
+        assert ArrowRowBatch(rb, types).encode_with(fmt, "sql") == expected
+        staged, _ = _staged(rb, types, "UTC", fmt)
+        assert _encode(staged, fmt) == expected
+
+
+def _random_columns(rng: random.Random, n: int) -> tuple[pa.RecordBatch, list[LogicalType]]:
+    """The JSON_ARRAY row's types with values around every boundary it must leave to SQL."""
+    p = rng.randint(1, 15)
+    s = rng.randint(1, p)
+
+    def decimal() -> Decimal | None:
+        pick = rng.randrange(4)
+        digits = (
+            rng.randint(-(10**p) + 1, 10**p - 1),
+            rng.randint(-(10 ** min(p, 4)), 10 ** min(p, 4)),
+            rng.randint(-99, 99) * 10 ** rng.randint(0, max(0, p - 2)),
+        )
+        if pick == 3 or len(str(abs(digits[pick]))) > p:
+            return None
+        return Decimal(digits[pick]).scaleb(-s)
+
+    def double() -> float | None:
+        pick = rng.randrange(5)
+        if pick == 0:
+            return None
+        if pick == 1:
+            return float(struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0])
+        if pick == 2:
+            return rng.uniform(-1e8, 1e8)
+        if pick == 3:
+            return round(rng.uniform(-1e4, 1e4), rng.randint(0, 6))
+        return rng.choice([0.0, -0.0, 1e7, 9999999.999999998, 0.001, 0.000999, math.nan, -math.inf])
+
+    unit = rng.choice(["s", "ms", "us", "ns"])
+    per_s = {"s": 1, "ms": 1000, "us": 10**6, "ns": 10**9}[unit]
+    lo, hi = (-62135596800, 253402300799) if unit != "ns" else (-9223372036, 9223372035)
+    chars = 'ab"\\\x01\x1f\u00e9\u2028\U0001f600 '
+    columns = [
+        (LogicalType("BIGINT"), pa.array([rng.randint(-(2**63), 2**63 - 1) for _ in range(n)])),
+        (LogicalType("DOUBLE"), pa.array([double() for _ in range(n)], pa.float64())),
+        (
+            LogicalType("DECIMAL", precision=p, scale=s),
+            pa.array([decimal() for _ in range(n)], pa.decimal128(p, s)),
+        ),
+        (
+            LogicalType("TIMESTAMP_WITHOUT_TIME_ZONE", precision={"s": 0, "ms": 3}.get(unit, 6)),
+            pa.array([rng.randint(lo * per_s, hi * per_s) for _ in range(n)], pa.timestamp(unit)),
+        ),
+        (
+            LogicalType("DATE"),
+            pa.array([rng.randint(-719162 - 3, 2932896 + 3) for _ in range(n)], pa.date32()),
+        ),
+        (
+            LogicalType("ARRAY", element=LogicalType("INTEGER")),
+            pa.array(
+                [
+                    [rng.choice([None, rng.randint(-(2**31), 2**31 - 1)])] * rng.randint(0, 2)
+                    for _ in range(n)
+                ],
+                pa.list_(pa.int32()),
+            ),
+        ),  # fmt: skip
+        (
+            LogicalType("VARCHAR", length=2147483647),
+            pa.array(
+                ["".join(rng.choice(chars) for _ in range(rng.randint(0, 5))) for _ in range(n)]
+            ),
+        ),
+        (LogicalType("BOOLEAN"), pa.array([rng.choice([True, False, None]) for _ in range(n)])),
+    ]
+    batch = pa.RecordBatch.from_arrays([c for _, c in columns], names=list("abcdefgh"))
+    return batch, [t for t, _ in columns]
+
+
+def _text(rng: random.Random, chars: str) -> str:
+    return "".join(rng.choice(chars) for _ in range(rng.randint(0, 5)))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_json_array_rows_and_their_exceptions(seed: int) -> None:
+    """Rows rendered by JSON_ARRAY, and rows with a value it would print differently (taken by
+    the per-field SQL), interleaved: all equal to the reference."""
+    rb, types = _random_columns(random.Random(seed), 1500)
+    staged, schema = _staged(rb, types, "UTC", RowFormat.JSON, rows=500)
+    assert schema.names[-1] == f"{ROW_TEXT_PREFIX}JSON"
+    assert _encode(staged, RowFormat.JSON) == _reference(rb, types, "UTC", RowFormat.JSON)

@@ -670,7 +670,7 @@ class _SqlGen:
             local = self._shift(x, a) if convert_ltz else _utc_wall(x, a)
             text = _checked_ts(x, f"CAST({local} AS VARCHAR)", safe)
             return f"concat({_DQ}, replace({text}, ' ', 'T'), 'Z\"')"
-        return _json_scalar(t, x, safe)
+        return _json_scalar(t, _leading_zero(x, a), safe)
 
     def _json_nested(self, t: LogicalType, a: pa.DataType, x: str, convert_ltz: bool) -> str:
         e = self._var()
@@ -712,7 +712,7 @@ class _SqlGen:
             local = self._shift(x, a)
             unit = "ns" if getattr(a, "unit", "us") == "ns" else "us"
             return _checked_ts(x, _ts_plain(local, t.precision or 0, pa.timestamp(unit)), safe)
-        return _plain_scalar(t, x, safe)
+        return _plain_scalar(t, _leading_zero(x, a), safe)
 
     def _plain_nested(self, t: LogicalType, a: pa.DataType, x: str) -> str:
         e = self._var()
@@ -816,6 +816,15 @@ def _java_number(x: str, is_float: bool, quote_specials: bool) -> str:
         f"CASE WHEN abs({x}) >= 0.001 AND abs({x}) < 10000000 OR {x} = 0 THEN {common} "
         f"ELSE concat(chr(1), '{tag}', {s}, chr(1)) END"
     )
+
+
+def _leading_zero(x: str, a: pa.DataType) -> str:
+    """DuckDB prints a DECIMAL(p,p) without its leading zero (``.5``): widen it by one digit."""
+    if not pa.types.is_decimal(a) or a.precision != a.scale or a.scale == 0:
+        return x
+    if a.precision >= 38:
+        raise _Unsupported(str(a))
+    return f"CAST({x} AS DECIMAL({a.precision + 1}, {a.scale}))"
 
 
 def _decimal_json(x: str, scale: int) -> str:
