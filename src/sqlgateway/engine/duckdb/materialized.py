@@ -24,7 +24,13 @@ from sqlgateway.engine.duckdb.cron import freshness_to_cron
 from sqlgateway.engine.duckdb.metastore import TableMeta, key
 from sqlgateway.engine.duckdb.mt_refresh import FORMATTER, is_string_type, refresh, save
 from sqlgateway.engine.duckdb.names import Path, q, validation
-from sqlgateway.engine.duckdb.scheduler import GROUP, EmbeddedScheduler, Workflow, job_name
+from sqlgateway.engine.duckdb.scheduler import (
+    GROUP,
+    EmbeddedScheduler,
+    Workflow,
+    job_name,
+    parse_cron,
+)
 from sqlgateway.errors import SQL_EXECUTION_EXCEPTION, TABLE_EXCEPTION, ExecutionError
 from sqlgateway.sql.classifier import top_level_word_index
 from sqlgateway.sql.ddl import ColumnDef, DdlParseError, parse_options, split_top_level, unquote
@@ -165,14 +171,12 @@ def _listing(items: list[str]) -> str:
 
 def _workflow(path: Path, meta: TableMeta) -> Workflow:
     """The refresh workflow of a table: Flink's cron one (FULL) or a fixed interval."""
-    from sqlgateway.engine.duckdb.scheduler import _parse
-
     mt = meta.materialized
     assert mt is not None
     interval, unit = mt.get("freshness", f"{mt['freshness-seconds']} SECOND").split()
     if mt["refresh-mode"] == "FULL":
         wf = Workflow(job_name(path.flink), GROUP, path.flink,
-                      _parse(freshness_to_cron(int(interval), unit)))  # fmt: skip
+                      parse_cron(freshness_to_cron(int(interval), unit)))  # fmt: skip
     else:
         wf = Workflow(f"continuous_refresh_{path.flink}", GROUP, path.flink, None,
                       float(mt["freshness-seconds"]))  # fmt: skip

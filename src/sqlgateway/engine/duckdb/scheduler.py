@@ -83,7 +83,7 @@ class EmbeddedScheduler(WorkflowScheduler):
         init_config: Mapping[str, str], execution_config: Mapping[str, str],
         rest_endpoint_url: str | None,
     ) -> tuple[str, str]:  # fmt: skip
-        wf = Workflow(job_name(identifier), GROUP, identifier, _parse(cron_expression), 0.0,
+        wf = Workflow(job_name(identifier), GROUP, identifier, parse_cron(cron_expression), 0.0,
                       dict(dynamic_options), dict(init_config), dict(execution_config),
                       rest_endpoint_url)  # fmt: skip
         self.add(wf)
@@ -111,7 +111,7 @@ class EmbeddedScheduler(WorkflowScheduler):
     def modify_cron(self, name: str, group: str, cron_expression: str) -> None:
         with self._cond:
             wf = self._existing(name, group, "modify")
-            wf.cron, wf.interval = _parse(cron_expression), 0.0
+            wf.cron, wf.interval = parse_cron(cron_expression), 0.0
             self._schedule(wf, None)
             self._cond.notify_all()
 
@@ -213,7 +213,8 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def _parse(expression: str) -> cron.Cron:
+def parse_cron(expression: str) -> cron.Cron:
+    """A Quartz expression, or Quartz's "CronExpression '…' is invalid." error."""
     try:
         return cron.parse(expression)
     except cron.CronError as exc:
