@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import RunningGateway, start_gateway
-from tests.helpers import error_text, fetch_all, open_session, run, wait_status
+from tests.helpers import error_text, execute, fetch_all, open_session, run, wait_status
 
 MT = "`default_catalog`.`default_database`.`mt`"
 WORKFLOW = f"quartz_job_{MT}"
@@ -187,6 +187,16 @@ def test_workflow_endpoint_errors_and_sql_consistency(gw: RunningGateway) -> Non
         run(c, sh, "DROP MATERIALIZED TABLE mt")
         r = _wf(c, "resume", dynamicOptions={}, **key)
         assert "Failed to resume a non-existent quartz schedule job" in r.json()["errors"][0]
+        # a workflow already holding the table's key: CREATE fails and drops the table again
+        r = _wf(c, "create", materializedTableIdentifier=MT, cronExpression="0 0 0 * * ? *")
+        assert r.status_code == 200, r.text
+        oh = execute(c, sh, "CREATE MATERIALIZED TABLE mt FRESHNESS = INTERVAL '1' HOUR "
+                            "AS SELECT id FROM src")  # fmt: skip
+        assert wait_status(c, sh, oh) == "ERROR"
+        text = error_text(c.get(f"/v3/sessions/{sh}/operations/{oh}/result/0"))
+        assert f"Failed to create refresh workflow for materialized table {MT}." in text
+        assert "quartz schedule job already exist" in text
+        assert run(c, sh, "SHOW TABLES").rows == [["src"]]
 
 
 def test_continuous_mode_refreshes_every_freshness_interval(gw: RunningGateway) -> None:

@@ -85,7 +85,12 @@ def create(session: DuckDBSession, handle: Any, text: str) -> StatementResult:
         session.engine.meta.put(cur, key(path.catalog, path.database, path.name), meta)
 
     session.with_cursor(work, handle)
-    session.engine.scheduler.add(workflow)
+    try:
+        session.engine.scheduler.add(workflow)
+    except ExecutionError as exc:  # Flink drops the table again ("weak atomicity")
+        _drop_storage(session, path)
+        what = "create refresh workflow" if workflow.periodic else "start the refresh job"
+        raise _execution(f"Failed to {what} for materialized table {path.flink}.") from exc
     return ok_result()
 
 
@@ -222,11 +227,15 @@ def drop(session: DuckDBSession, text: str) -> StatementResult:
     path, meta = lookup(session, split_path(m.group(1)))
     assert meta.materialized is not None
     session.engine.scheduler.delete(meta.materialized.get("workflow", ""), GROUP)
+    _drop_storage(session, path)
+    return ok_result()
+
+
+def _drop_storage(session: DuckDBSession, path: Path) -> None:
     session.execute_sql(f"DROP TABLE IF EXISTS {path.physical}")
     session.with_cursor(
         lambda cur: session.engine.meta.drop(cur, key(path.catalog, path.database, path.name))
     )
-    return ok_result()
 
 
 def alter(
