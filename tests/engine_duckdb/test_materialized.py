@@ -74,3 +74,22 @@ def test_workflows_survive_restart(tmp_path: Path) -> None:
         s.close()
     finally:
         second.close()
+
+
+def test_default_freshness_and_refresh_mode(session: DuckDBSession) -> None:
+    """Flink 2.2+: FRESHNESS is optional (3 minutes; 1 hour for REFRESH_MODE = FULL); the mode
+    follows the 30-minute threshold unless given."""
+    drain(run(session, "CREATE TABLE src (a INT)"))
+    ident = "`default_catalog`.`default_database`"
+    cases = {
+        "m1 REFRESH_MODE = FULL": ("quartz_job", "0 0 0/1 * * ? *"),
+        "m2": ("continuous_refresh", None),
+        "m3 FRESHNESS = INTERVAL '30' MINUTE": ("quartz_job", "0 0/30 * * * ? *"),
+        "m4 FRESHNESS = INTERVAL '29' MINUTE": ("continuous_refresh", None),
+    }
+    for clause, (prefix, expression) in cases.items():
+        drain(run(session, f"CREATE MATERIALIZED TABLE {clause} AS SELECT a FROM src"))
+        wf = session.engine.scheduler.get(f"{prefix}_{ident}.`{clause.split()[0]}`")
+        assert wf is not None, clause
+        assert (wf.cron.text if wf.cron else None) == expression
+    assert session.engine.scheduler.get(f"continuous_refresh_{ident}.`m2`").interval == 180  # type: ignore[union-attr]

@@ -438,3 +438,24 @@ DROP MATERIALIZED TABLE mt3;
 +--------+
 1 row in set
 !ok
+
+# without FRESHNESS: 3 minutes (CONTINUOUS), 1 hour with REFRESH_MODE = FULL (Flink 2.2+)
+CREATE MATERIALIZED TABLE nofresh REFRESH_MODE = FULL AS SELECT id FROM default_database.orders;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok
+
+DROP MATERIALIZED TABLE nofresh;
+!output
++--------+
+| result |
++--------+
+|     OK |
++--------+
+1 row in set
+!ok

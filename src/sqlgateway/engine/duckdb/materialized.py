@@ -96,14 +96,18 @@ def create(session: DuckDBSession, handle: Any, text: str) -> StatementResult:
 
 def _definition(session: DuckDBSession, head: str, query: str) -> dict[str, str]:
     fresh = _FRESHNESS.search(head)
-    interval, unit = (int(fresh.group(1)), fresh.group(2).upper()) if fresh else (3, "MINUTE")
+    mode = _MODE.search(head)
+    if fresh is not None:
+        interval, unit = int(fresh.group(1)), fresh.group(2).upper()
+    else:  # Flink 2.2+ defaults: 3 minutes, 1 hour for an explicit FULL mode
+        full = mode is not None and mode.group(1).upper() == "FULL"
+        interval, unit = (1, "HOUR") if full else (3, "MINUTE")
     if interval <= 0:
         raise validation(
             "The freshness interval currently only supports positive integer type values. "
             f"But was: {interval}"
         )
     seconds = interval * _UNITS[unit]
-    mode = _MODE.search(head)
     if mode is not None:
         refresh_mode = mode.group(1).upper()
     else:
