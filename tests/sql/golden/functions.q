@@ -327,6 +327,21 @@ SELECT UPPER(SUBSTRING('', 1, -1)), SUBSTRING('abc', 2, -1);
 1 row in set
 !ok
 
+SELECT DECODE(ENCODE('aabbef', 'utf-8'), 'utf-8'), DECODE(ENCODE('', 'utf-8'), 'utf-8');
+!output
++--------+--------+
+| EXPR$0 | EXPR$1 |
++--------+--------+
+| aabbef |        |
++--------+--------+
+1 row in set
+!ok
+
+SELECT DECODE(ENCODE('aabbef', 'UTF-16LE'), 'UTF-16LE');
+!output
+org.apache.flink.table.api.ValidationException: SQL validation failed. ENCODE with charset 'UTF-16LE' is not supported on the duckdb engine (UTF-8 only).
+!error
+
 SELECT HASH_CODE('abc');
 !output
 org.apache.flink.table.api.ValidationException: SQL validation failed. No match found for function signature HASH_CODE(...): not supported on the duckdb engine.

@@ -237,7 +237,22 @@ def _rejected(name: str) -> Callable[[Any], exp.Expr]:
     return reject
 
 
+def _utf8_only(node: exp.Expr) -> exp.Expr:
+    """ENCODE/DECODE: DuckDB knows UTF-8 only; another charset is refused, not ignored."""
+    charset = node.args.get("charset")
+    name = str(charset.name if charset is not None else "utf-8").replace("-", "").lower()
+    if name != "utf8":
+        what = "ENCODE" if isinstance(node, exp.Encode) else "DECODE"
+        raise validation_error(
+            f"{what} with charset '{charset.name if charset is not None else ''}' is not "
+            "supported on the duckdb engine (UTF-8 only)."
+        )
+    return node
+
+
 NODE_REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr]] = {
+    exp.Encode: _utf8_only,
+    exp.Decode: _utf8_only,
     exp.ParseUrl: _rejected("PARSE_URL"),
     exp.StrToMap: _rejected("STR_TO_MAP"),
     exp.Pad: _pad,

@@ -25,8 +25,12 @@ _FRACTIONAL = {"FLOAT", "DOUBLE"}
 _TEMPORAL = {"DATE", "TIMESTAMP_MS", "TIMESTAMP_S", "TIMESTAMP", "TIMESTAMP_NS"}
 _STRINGS = {exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT}
 # CAST(TIMESTAMP(p) AS STRING) prints exactly p fraction digits in Flink.
-_TS_TEXT = {"TIMESTAMP_S": "%Y-%m-%d %H:%M:%S", "TIMESTAMP_MS": "%Y-%m-%d %H:%M:%S.%g",
-            "TIMESTAMP": "%Y-%m-%d %H:%M:%S.%f"}  # fmt: skip
+_TS_TEXT = {
+    "TIMESTAMP_S": "%Y-%m-%d %H:%M:%S",
+    "TIMESTAMP_MS": "%Y-%m-%d %H:%M:%S.%g",
+    "TIMESTAMP": "%Y-%m-%d %H:%M:%S.%f",
+    "TIMESTAMP WITH TIME ZONE": "%Y-%m-%d %H:%M:%S.%f",
+}  # fmt: skip (session zone)
 
 
 def _cast(node: exp.Expr, type_sql: str) -> exp.Expr:
