@@ -53,6 +53,13 @@ class RowSource(abc.ABC):
     def close(self) -> None:
         """Release the result (cancel a running job, free cursors); idempotent, any thread."""
 
+    def ready(self) -> bool:
+        """True when ``next_batch`` would answer at once, without running the query further or
+        waiting: the remaining rows are in memory, or the source is exhausted or closed. The
+        service then serves the fetch on the event loop instead of a worker thread. Default:
+        False (always safe)."""
+        return False
+
 
 @dataclass
 class StatementResult:
@@ -95,6 +102,12 @@ class EngineSession(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Free everything the session holds (jobs, cursors, temporary objects); idempotent."""
+
+    def cheap(self) -> bool:
+        """True when ``get_config`` and ``close`` would return right now within well under a
+        millisecond, without I/O or waiting on another thread (they may then run on the event
+        loop). Default: False (always safe)."""
+        return False
 
     def refresh_materialized_table(
         self, handle: OperationHandle, identifier: str, refresh: MaterializedRefresh,
@@ -179,6 +192,11 @@ class Engine(abc.ABC):
     ) -> EngineSession:
         """Create a session whose configuration is the gateway's Flink configuration overlaid
         with ``properties``. Raises ``ExecutionError`` for an invalid property."""
+
+    def cheap_open(self, properties: Mapping[str, str]) -> bool:
+        """True when ``open_session`` with these properties returns within well under a
+        millisecond, without I/O (it may then run on the event loop). Default: False."""
+        return False
 
     def version(self) -> str:
         """Version string of the engine (for logs and /info extensions)."""

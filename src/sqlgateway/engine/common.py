@@ -47,6 +47,9 @@ class StaticRowSource(RowSource):
         batch, self._batch = self._batch, None
         return batch
 
+    def ready(self) -> bool:
+        return self._batch is None or len(self._batch) <= 1000  # encoded on the event loop
+
     def close(self) -> None:
         self._batch = None
 

@@ -95,6 +95,11 @@ class SessionEngines(Engine):
         self._owner[session] = engine
         return session
 
+    def cheap_open(self, properties: Mapping[str, str]) -> bool:
+        name = properties.get(ENGINE_PROPERTY) or self.default.name
+        engine = self._engines.get(str(name).strip().lower())
+        return engine is not None and engine.cheap_open(properties)
+
     def owner(self, session: EngineSession) -> Engine:
         """The engine that opened ``session``."""
         return self._owner.get(session, self.default)

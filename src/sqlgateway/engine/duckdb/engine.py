@@ -69,6 +69,8 @@ class DuckDBEngine(Engine):
         self._lock = threading.Lock()
         self._flink_catalogs = {DEFAULT_CATALOG.lower()}
         self.meta = MetaStore()
+        # translations of queries that read no table metadata, shared by all sessions
+        self.translations: dict[tuple[Any, ...], Translation] = {}
         self.jobs = JobRegistry()
         self.default_zone = SessionConfig(settings.flink_config).time_zone()
         self._con = duckdb.connect(":memory:")
@@ -151,6 +153,9 @@ class DuckDBEngine(Engine):
             str(Path(tempfile.gettempdir()) / f"sql-gateway-{handle}"),
         )
         return DuckDBSession(self, handle, session_name, SessionConfig(initial))
+
+    def cheap_open(self, properties: Mapping[str, str]) -> bool:
+        return True  # a session is a configuration object: no cursor, no I/O
 
     def version(self) -> str:
         return f"DuckDB {duckdb.__version__}"
@@ -351,6 +356,10 @@ class DuckDBSession(EngineSession):
             return refresh_by_identifier(self, handle, identifier, refresh, dict(overrides))
         except duckdb.Error as exc:
             raise execution_error(exc) from None
+
+    def cheap(self) -> bool:
+        # closing drops the temporary schema (a DuckDB statement) and interrupts running cursors
+        return self._temp_schema is None and not self._active
 
     def close(self) -> None:
         if self._closed:

@@ -23,7 +23,9 @@ from sqlgateway.engine.base import RowBatch, RowSource, StatementResult
 from sqlgateway.engine.duckdb import changelog, dialect, typed, types
 from sqlgateway.engine.duckdb.batch import ArrowRowBatch, arrow_to_python_rows
 from sqlgateway.engine.duckdb.failures import is_runtime, retrieval_error
+from sqlgateway.engine.duckdb.loaded import LoadedRowSource, small_or_streamed
 from sqlgateway.engine.duckdb.metastore import TableMeta
+from sqlgateway.engine.duckdb.names import Path
 from sqlgateway.engine.duckdb.rows import ArrowRowSource
 from sqlgateway.engine.duckdb.schema import Resolver
 from sqlgateway.engine.values import check_json_supported, encode_rows
@@ -44,11 +46,15 @@ def translate(
     catalog/database); falls back to the text itself when sqlglot cannot parse it (DuckDB then
     parses it, and reports the syntax error if it is not DuckDB SQL either)."""
     home = home or (session.catalog, session.database)
+    shared_key = (text, *home, session.engine.meta.version, stream_rows)
+    shared = session.engine.translations.get(shared_key) if not session.temporary else None
+    if shared is not None:
+        return shared, Resolver(session, home=home, stream_rows=stream_rows)
     key = (text, *home, session.engine.meta.version, session.temp_version, stream_rows)
     cached = session.translations.get(key)
     if cached is not None:
         return cached
-    resolver = Resolver(session, home=home, stream_rows=stream_rows)
+    resolver = _Resolver(session, home=home, stream_rows=stream_rows)
     try:
         result = dialect.translate_query(text, resolver), resolver
     except ExecutionError as exc:
@@ -56,11 +62,29 @@ def translate(
             raise
         return dialect.Translation(text), resolver
     if not resolver.unbounded and not _uses_files(resolver):
-        with contextlib.suppress(RuntimeError, StopIteration, KeyError):  # concurrent fetches
-            if len(session.translations) >= 256:
-                session.translations.pop(next(iter(session.translations)))
-        session.translations[key] = result
+        if resolver.read_metadata or session.temporary:
+            _remember(session.translations, key, result)
+        else:  # the text and the catalog position decide it: every session may use it
+            _remember(session.engine.translations, shared_key, result[0])
     return result
+
+
+class _Resolver(Resolver):
+    """Notes whether the query read any table or view metadata (a translation that did not
+    depends only on the text and the catalog position)."""
+
+    read_metadata = False
+
+    def read_sql(self, path: Path, meta: TableMeta) -> str:
+        self.read_metadata = True
+        return super().read_sql(path, meta)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    with contextlib.suppress(RuntimeError, StopIteration, KeyError):  # concurrent statements
+        if len(cache) >= 256:
+            cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def _uses_files(resolver: Resolver) -> bool:
@@ -128,19 +152,24 @@ def run_query(
     return StatementResult(columns, ResultKind.SUCCESS_WITH_CONTENT, source, True, job_id)
 
 
-def open_source(cur: Any, rel: Any, make_batch: Any, batch_rows: int) -> ArrowRowSource:
+def open_source(cur: Any, rel: Any, make_batch: Any, batch_rows: int) -> RowSource:
     """Start the query and read its first batch; runtime failures surface on the first fetch
-    (as in Flink, where the job fails after the operation FINISHED)."""
+    (as in Flink, where the job fails after the operation FINISHED). A result shorter than a
+    batch is read to its end now and its cursor released (loaded.LoadedRowSource)."""
     try:
         reader = rel.to_arrow_reader(batch_rows)
         try:
             first = reader.read_next_batch()
         except StopIteration:
-            return ArrowRowSource(cur, None, None, make_batch)
+            cur.close()
+            return LoadedRowSource(None, make_batch)
     except duckdb.Error as exc:
         if is_runtime(exc):
-            return ArrowRowSource(cur, None, None, make_batch, failure=exc)
+            cur.close()
+            return LoadedRowSource(None, make_batch, failure=exc)
         raise
+    if first.num_rows < batch_rows:
+        return small_or_streamed(cur, reader, first, make_batch)
     return ArrowRowSource(cur, reader, first, make_batch)
 
 
