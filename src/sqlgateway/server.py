@@ -24,6 +24,7 @@ from sqlgateway import __version__, config
 from sqlgateway.config import ConfigError, Settings
 from sqlgateway.engine import create_engine
 from sqlgateway.rest.app import ASGIApp, create_app
+from sqlgateway.rest.coalesce import coalescing_protocol
 from sqlgateway.security.tls import tls_enabled, uvicorn_ssl_options
 from sqlgateway.service.gateway import GatewayService
 
@@ -160,7 +161,8 @@ def uvicorn_config(gateway: Gateway, **overrides: Any) -> uvicorn.Config:
     with contextlib.suppress(ImportError):
         import httptools  # noqa: F401
 
-        kwargs["http"] = "httptools"
+        # httptools, writing each response with one socket write (see rest/coalesce.py)
+        kwargs["http"] = coalescing_protocol() or "httptools"
     kwargs.update(uvicorn_ssl_options(gateway.settings))  # security: HTTPS / mutual TLS
     kwargs.update(overrides)
     return uvicorn.Config(gateway.app, **kwargs)

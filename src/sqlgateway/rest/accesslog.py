@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sqlgateway.config import Settings
 from sqlgateway.logsetup import ACCESS_LOGGER, access_log_enabled
-from sqlgateway.rest.routes import ENDPOINTS, Endpoint
+from sqlgateway.rest.routes import ENDPOINTS, ROUTE_KEY, Endpoint
 
 log = logging.getLogger(ACCESS_LOGGER)
 
@@ -73,7 +73,7 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = self.templates.label(str(scope.get("path", "")))
+            route = scope.get(ROUTE_KEY) or self.templates.label(str(scope.get("path", "")))
             _log_request(scope, state, route, time.perf_counter() - started)
 
 

@@ -8,6 +8,8 @@ Flink-worded 400s). Extra routes are ordinary Starlette routes tried when nothin
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
@@ -23,7 +25,7 @@ from sqlgateway.rest import handlers
 from sqlgateway.rest.errors import error_body, not_found, server_side_errors, single_string_errors
 from sqlgateway.rest.handlers import Request
 from sqlgateway.rest.messages import parse_body
-from sqlgateway.rest.routes import ENDPOINTS, Endpoint
+from sqlgateway.rest.routes import ENDPOINTS, ROUTE_KEY, Endpoint
 from sqlgateway.rest.versions import BY_PREFIX, DEFAULT, ApiVersion
 from sqlgateway.service.gateway import GatewayService
 
@@ -43,6 +45,8 @@ _PARAM_PARSERS: dict[str, Callable[[str, str], Any]] = {
 }
 
 Handler = Callable[[Request], bytes]
+# endpoint, version, raw path parameters, route template with its version prefix
+RouteMatch = tuple[Endpoint, ApiVersion, dict[str, str], str]
 
 
 class _Table:
@@ -58,7 +62,8 @@ class _Table:
             if e.unprefixed:
                 self.unprefixed.setdefault((e.method, n), []).append(e)
 
-    def match(self, method: str, path: str) -> tuple[Endpoint, ApiVersion, dict[str, str]] | None:
+    def match(self, method: str, path: str) -> RouteMatch | None:
+        """The endpoint, version, raw path parameters and route template (metrics label)."""
         segments = [s for s in path.split("/") if s] if path not in ("", "/") else []
         if not segments:
             return None
@@ -66,14 +71,16 @@ class _Table:
         if version is not None:
             rest = segments[1:]
             candidates = self.versioned.get((version, method, len(rest)), [])
+            prefix = version.prefix
         else:
             rest = segments
             version = DEFAULT
             candidates = self.unprefixed.get((method, len(rest)), [])
+            prefix = ""
         for e in candidates:
             params = _bind(e.segments, rest)
             if params is not None:
-                return e, version, params
+                return e, version, params, prefix + e.template
         return None
 
 
@@ -88,7 +95,12 @@ def _bind(template: Sequence[str], segments: Sequence[str]) -> dict[str, str] | 
 
 
 class GatewayApp:
-    """The Flink SQL Gateway REST endpoint as an ASGI app."""
+    """The Flink SQL Gateway REST endpoint as an ASGI app.
+
+    Handlers are blocking functions. Cheap ones run on the event loop; the others on AnyIO's
+    worker threads, except where a service check (the route's ``inline_if``) says that this
+    particular call will not block. A fetch waits for its operation (long-poll) without holding
+    a thread."""
 
     def __init__(
         self, settings: Settings, service: GatewayService, extra_routes: Sequence[BaseRoute] = ()
@@ -105,35 +117,24 @@ class GatewayApp:
             (b"access-control-allow-origin", cors),
             (b"connection", b"keep-alive"),
         ]
+        self._runners = {id(e): self._runner(e) for e in ENDPOINTS}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
-            return
         if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                await self._lifespan(receive, send)
             return
-        method, path = scope["method"], scope["path"]
-        found = self._table.match(method, path)
+        found = self._table.match(scope["method"], scope["path"])
         if found is None:
-            for route in self._extra:
-                match, child = route.matches(scope)
-                if match is Match.FULL:
-                    scope.update(child)
-                    await route.handle(scope, receive, send)
-                    return
-            await self._send_error(send, not_found(_request_uri(scope)), "A")
+            await self._extra_route(scope, receive, send)
             return
-        endpoint, version, raw_params = found
+        endpoint, version, raw_params, scope[ROUTE_KEY] = found
         request: Request | None = None
         try:
             try:
                 body = await self._read_body(receive)
                 request = self._request(scope, endpoint, version, raw_params, body)
-                handler: Handler = getattr(handlers, endpoint.handler)
-                if endpoint.blocking:
-                    payload = await anyio.to_thread.run_sync(handler, request)
-                else:
-                    payload = handler(request)
+                payload = await self._runners[id(endpoint)](request)
             except Exception as exc:  # every failure becomes Flink's error envelope
                 await self._send_error(send, exc, endpoint.shape)
                 return
@@ -141,6 +142,45 @@ class GatewayApp:
         finally:
             for deferred in request.after_response if request is not None else ():
                 deferred()
+
+    async def _extra_route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        for route in self._extra:
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                scope.update(child)
+                await route.handle(scope, receive, send)
+                return
+        await self._send_error(send, not_found(_request_uri(scope)), "A")
+
+    def _runner(self, endpoint: Endpoint) -> Runner:
+        handler: Handler = getattr(handlers, endpoint.handler)
+        if not endpoint.blocking:
+            return _inline(handler)
+        if endpoint.inline_if == "fetch_ready":
+            return self._fetch
+        check = _CHECKS.get(endpoint.inline_if)
+        if check is None:
+            return _on_thread(handler)
+
+        async def run(request: Request) -> bytes:
+            if check(self.service, request):
+                return handler(request)
+            return await anyio.to_thread.run_sync(handler, request)
+
+        return run
+
+    async def _fetch(self, request: Request) -> bytes:
+        """Long-poll for the operation on the loop, then serve the page inline when it is in
+        memory (or the answer is NOT_READY or an error), else on a worker thread."""
+        handlers.row_format_of(request)  # a bad rowFormat is answered before any waiting
+        service, wait = self.service, request.fetch_wait
+        session, operation, token = request.session, request.operation, request.params["token"]
+        if wait > 0:
+            await _until_done(service, request, wait)
+        if service.fetch_ready(session, operation, token, request.principal):
+            request.fetch_wait = 0.0  # already waited: a still-running operation is NOT_READY
+            return handlers.fetch_results(request)
+        return await anyio.to_thread.run_sync(handlers.fetch_results, request)
 
     def _request(
         self,
@@ -219,6 +259,54 @@ def render_error(exc: BaseException, shape: str) -> tuple[int, list[str]]:
 
 def _identity(key: str, value: str) -> str:
     return value
+
+
+Runner = Callable[[Request], Awaitable[bytes]]
+
+# inline_if name -> the service check that allows running the handler on the event loop
+_CHECKS: dict[str, Callable[[GatewayService, Request], bool]] = {
+    "opens_cheaply": lambda svc, r: svc.opens_cheaply(r.body.string_map("properties")),
+    "session_is_cheap": lambda svc, r: svc.session_is_cheap(r.session, r.principal),
+}
+
+
+def _inline(handler: Handler) -> Runner:
+    async def run(request: Request) -> bytes:
+        return handler(request)
+
+    return run
+
+
+def _on_thread(handler: Handler) -> Runner:
+    async def run(request: Request) -> bytes:
+        return await anyio.to_thread.run_sync(handler, request)
+
+    return run
+
+
+async def _until_done(service: GatewayService, request: Request, wait: float) -> None:
+    """Wait up to ``wait`` seconds for the operation to end, without a thread."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+
+    def wake() -> None:  # on the thread that ends the operation
+        with contextlib.suppress(RuntimeError):  # the loop is already closed (shutdown)
+            loop.call_soon_threadsafe(_resolve, done)
+
+    unregister = service.when_done(request.session, request.operation, wake, request.principal)
+    if unregister is None:
+        return
+    timer = loop.call_later(wait, _resolve, done)
+    try:
+        await done
+    finally:
+        timer.cancel()
+        unregister()
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _principal(scope: Scope) -> str | None:

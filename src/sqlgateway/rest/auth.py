@@ -100,7 +100,7 @@ class AuthMiddleware:
         try:
             principal = await self._authenticate(scope)
             self._rate_limit(scope, principal)
-            if scope["type"] == "http":
+            if scope["type"] == "http" and not self._within_limits(scope):
                 receive = await self._buffered(scope, receive)
         except RequestRefused as refused:
             await self._refuse(scope, send, refused)
@@ -149,6 +149,24 @@ class AuthMiddleware:
             f"content length exceeded {self.max_body} bytes. "
             f"Try to raise [{config.MAX_CONTENT_LENGTH.key}]",
         )
+
+    def _within_limits(self, scope: Scope) -> bool:
+        """The declared body is within both size limits, so it needs no buffering: the HTTP
+        server delivers no more than ``Content-Length`` bytes, and a request with neither
+        ``Content-Length`` nor ``Transfer-Encoding`` has no body."""
+        length: bytes | None = None
+        for key, value in scope.get("headers", ()):
+            name = key.lower()
+            if name == b"content-length":
+                length = value
+            elif name == b"transfer-encoding":
+                return False
+        if length is None:
+            return True
+        if not length.isdigit():
+            return False
+        limit = self.max_body if self.max_statement <= 0 else min(self.max_body, self.max_statement)
+        return int(length) <= limit
 
     async def _buffered(self, scope: Scope, receive: Receive) -> Receive:
         """Read the whole body (refusing it past the limit) and return a replaying receive."""

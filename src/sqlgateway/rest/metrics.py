@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sqlgateway import __version__, config
 from sqlgateway.config import Settings
 from sqlgateway.rest.accesslog import RouteTemplates
+from sqlgateway.rest.routes import ROUTE_KEY
 
 PREFIX = "sqlgateway"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -262,25 +263,39 @@ class HttpMetricsMiddleware:
         self.app = app
         self.histogram = metrics.http_latency
         self.templates = RouteTemplates()
+        # (method, route, status) -> labelled child: labels() costs a lock and validation
+        self._children: dict[tuple[str, str, int], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status: dict[str, Any] = {"code": 500}
+        status = 500
 
         async def send_wrapper(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status = message["status"]
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = self.templates.label(str(scope.get("path", "")))
-            labels = (str(scope.get("method", "")), route, str(status["code"]))
-            self.histogram.labels(*labels).observe(time.perf_counter() - started)
+            # the gateway app leaves the matched template in the scope; other routes: by path
+            route = scope.get(ROUTE_KEY) or self.templates.label(str(scope.get("path", "")))
+            self._child(str(scope.get("method", "")), route, status).observe(
+                time.perf_counter() - started
+            )
+
+    def _child(self, method: str, route: str, status: int) -> Any:
+        key = (method, route, status)
+        child = self._children.get(key)
+        if child is None:
+            child = self.histogram.labels(method, route, str(status))
+            if len(self._children) < 4096:  # methods are client-chosen: stay bounded
+                self._children[key] = child
+        return child
 
 
 def middleware(settings: Settings, service: object) -> Callable[[ASGIApp], ASGIApp]:

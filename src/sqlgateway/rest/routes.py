@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from sqlgateway.rest.versions import DEFAULT, ApiVersion
 
+# The ASGI scope key under which the app leaves the matched route template (with its version
+# prefix, e.g. ``/v4/sessions/:session_handle``) for the metrics and access-log middleware.
+ROUTE_KEY = "sqlgateway.route"
+
 V1, V2, V3, V4 = ApiVersion.V1, ApiVersion.V2, ApiVersion.V3, ApiVersion.V4
 ALL = (V1, V2, V3, V4)
 
@@ -26,11 +30,18 @@ class Endpoint:
     shape: str = "A"
     query_params: tuple[str, ...] = ()
     blocking: bool = True  # False: cheap enough to run on the event loop
+    # run on the event loop when this service check says the call will not block (see app.py)
+    inline_if: str = ""
     description: str = ""
 
     @property
     def segments(self) -> tuple[str, ...]:
         return tuple(self.path.strip("/").split("/"))
+
+    @property
+    def template(self) -> str:
+        """The path template without a version prefix, e.g. ``/sessions/:session_handle``."""
+        return "/" + "/".join(self.segments)
 
     @property
     def unprefixed(self) -> bool:
@@ -49,10 +60,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/info", "info", ALL, blocking=False,
              description="Product name and version."),
     Endpoint("POST", "/sessions", "open_session", ALL, "OpenSessionRequestBody",
+             inline_if="opens_cheaply",
              description="Opens a new session with optional name and configuration."),
-    Endpoint("GET", _SH, "get_session_config", ALL, shape="B",
+    Endpoint("GET", _SH, "get_session_config", ALL, shape="B", inline_if="session_is_cheap",
              description="The session's effective configuration."),
-    Endpoint("DELETE", _SH, "close_session", ALL, shape="B",
+    Endpoint("DELETE", _SH, "close_session", ALL, shape="B", inline_if="session_is_cheap",
              description="Closes the session and all of its operations."),
     Endpoint("POST", _SH + "/heartbeat", "heartbeat", ALL, shape="B", blocking=False,
              description="Keeps the session alive."),
@@ -72,10 +84,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              description="Cancels a running operation."),
     Endpoint("DELETE", _OP + "/close", "close_operation", ALL, shape="B",
              description="Closes the operation and releases its result."),
-    Endpoint("GET", _OP + "/result/:token", "fetch_results", (V1,),
+    Endpoint("GET", _OP + "/result/:token", "fetch_results", (V1,), inline_if="fetch_ready",
              description="One page of the operation's result (always JSON in V1)."),
     Endpoint("GET", _OP + "/result/:token", "fetch_results", (V2, V3, V4),
-             query_params=("rowFormat",),
+             query_params=("rowFormat",), inline_if="fetch_ready",
              description="One page of the operation's result in the requested row format."),
     Endpoint("POST", _SH + "/materialized-tables/:identifier/refresh",
              "refresh_materialized_table", (V3,), "RefreshMaterializedTableRequestBody",

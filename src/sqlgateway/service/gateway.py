@@ -345,6 +345,44 @@ class GatewayService:
             self.stats.add("pages_not_ready")
             return not_ready_page()
 
+    # ---- What the REST layer may run on its event loop (never blocking) ----------------------
+
+    def opens_cheaply(self, properties: Mapping[str, str] | None) -> bool:
+        """``open_session`` with these properties returns at once (the engine says so)."""
+        return self.engine.cheap_open(properties or {})
+
+    def session_is_cheap(self, handle: SessionHandle, principal: str | None = None) -> bool:
+        """``get_session_config`` / ``close_session`` of this session return at once: its engine
+        session says so, or the call fails at once (unknown session)."""
+        session = self._sessions.find(handle, principal)
+        return session is None or session.engine.cheap()
+
+    def fetch_ready(
+        self, handle: SessionHandle, op_handle: OperationHandle, token: int,
+        principal: str | None = None,
+    ) -> bool:  # fmt: skip
+        """``fetch_results(..., wait=0)`` answers at once: with NOT_READY or an error, or from a
+        page the result already holds."""
+        session = self._sessions.find(handle, principal)
+        op = session.find_operation(op_handle) if session is not None else None
+        if op is None or op.status is not S.FINISHED or op.fetcher is None:
+            return True
+        return op.fetcher.ready(token)
+
+    def when_done(
+        self, handle: SessionHandle, op_handle: OperationHandle, callback: Callable[[], None],
+        principal: str | None = None,
+    ) -> Callable[[], None] | None:  # fmt: skip
+        """Arrange ``callback()`` for when the operation reaches a terminal status; it is called
+        from the thread that ends it and must only hand off (e.g. wake an event loop). Returns
+        a function that unregisters it, or None (nothing registered) when the operation is
+        already terminal or unknown."""
+        session = self._sessions.find(handle, principal)
+        op = session.find_operation(op_handle) if session is not None else None
+        if op is None or not op.add_done_callback(callback):
+            return None
+        return lambda: op.remove_done_callback(callback)
+
     # ---- V3/V4 extensions (engines may not support them) -----------------------------------
 
     def deploy_script(

@@ -37,6 +37,7 @@ class Operation:
         self._error: GatewayError | None = None
         self._fetcher: ResultFetcher | None = None
         self._on_status = on_status
+        self._on_done: list[Callable[[], None]] = []
 
     @property
     def status(self) -> OperationStatus:
@@ -63,7 +64,27 @@ class Operation:
         self._cond.notify_all()
         if self._on_status is not None:
             self._on_status(self, target)
+        if target.is_terminal and self._on_done:
+            callbacks, self._on_done = self._on_done, []
+            for callback in callbacks:
+                callback()
         return True
+
+    def add_done_callback(self, callback: Callable[[], None]) -> bool:
+        """Call ``callback()`` once the status is terminal, from the thread that ends the
+        operation (under its lock: it must only hand off, e.g. wake an event loop). Returns
+        False, without registering it, if the status already is terminal."""
+        with self._cond:
+            if self._status.is_terminal:
+                return False
+            self._on_done.append(callback)
+            return True
+
+    def remove_done_callback(self, callback: Callable[[], None]) -> None:
+        """Forget a callback that is no longer wanted (e.g. a long-poll that timed out)."""
+        with self._cond:
+            if callback in self._on_done:
+                self._on_done.remove(callback)
 
     def try_move(self, target: OperationStatus) -> bool:
         with self._cond:

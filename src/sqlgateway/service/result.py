@@ -80,6 +80,18 @@ class ResultFetcher:
             expected = "0" if c == 0 else f"{c} or {c - 1}"
             raise ExecutionError(f"Expecting token to be {expected}, but found {token}.")
 
+    def ready(self, token: int) -> bool:
+        """True when ``fetch(token)`` would answer at once: no other fetch is running and the
+        answer is an error, EOS, a replayed page, or rows the source already holds."""
+        if self._lock.locked():
+            return False
+        if token != self._current or self._failure is not None or self._eos:
+            return True
+        ahead = self._ahead
+        if ahead is not None:
+            return ahead.done()
+        return self._result.source.ready()
+
     def _next(self, wait: float, row_format: RowFormat | None) -> ResultPage:
         self._previous = None
         if self._failure is not None:

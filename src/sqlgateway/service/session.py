@@ -66,6 +66,9 @@ class Session:
             raise OperationNotFoundError(handle)
         return op
 
+    def find_operation(self, handle: OperationHandle) -> Operation | None:
+        return self._operations.get(handle)
+
     def remove_operation(self, handle: OperationHandle) -> Operation | None:
         with self._lock:
             return self._operations.pop(handle, None)
@@ -145,7 +148,9 @@ class SessionManager:
         with self._lock:
             self._sessions[handle] = session
             count = len(self._sessions)
-        log.info("session %s opened (%d open)", handle, count)
+        # DEBUG, not INFO: at hundreds of sessions a second the log handler's lock and writes
+        # cost more than the request (bench/NOTES.md); the metrics count sessions instead
+        log.debug("session %s opened (%d open)", handle, count)
         return session
 
     def get(self, handle: SessionHandle, principal: str | None) -> Session:
@@ -156,6 +161,13 @@ class SessionManager:
         session.touch()
         return session
 
+    def find(self, handle: SessionHandle, principal: str | None) -> Session | None:
+        """The live session, or None (unknown, closed, or another principal's); no touch."""
+        session = self._sessions.get(handle)
+        if session is None or session.closed or session.principal != principal:
+            return None
+        return session
+
     def remove(self, handle: SessionHandle, principal: str | None) -> Session:
         with self._lock:
             session = self._sessions.get(handle)
@@ -163,7 +175,7 @@ class SessionManager:
                 raise SessionNotFoundError(handle)
             del self._sessions[handle]
             count = len(self._sessions)
-        log.info("session %s closed (%d open)", handle, count)
+        log.debug("session %s closed (%d open)", handle, count)
         return session
 
     def expired(self) -> list[Session]:
