@@ -187,6 +187,9 @@ def declared_types(tree: exp.Expr | None) -> dict[int, LogicalType]:
 
 
 def _declared_type(node: exp.Expr) -> LogicalType | None:
+    inner = node.this if isinstance(node, exp.Window) else node
+    if isinstance(inner, exp.Count):  # Flink's COUNT is BIGINT NOT NULL (also over a window)
+        return LogicalType("BIGINT", False)
     if isinstance(node, exp.Anonymous):
         name = str(node.this).upper()
         if name == "TO_TIMESTAMP":
