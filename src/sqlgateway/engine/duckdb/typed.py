@@ -208,8 +208,8 @@ def _probe(cur: Any, tree: exp.Select, operand: exp.Expr) -> str | None:
 
 def retype(cur: Any, tree: exp.Expr) -> exp.Expr | None:
     """A copy of ``tree`` with the type-dependent fixes applied, or None if none applies."""
-    if not isinstance(tree, exp.Select):
-        return None
+    if not isinstance(tree, exp.Select) or not _candidates(tree):
+        return None  # most queries: no copy of the tree (it costs ~0.2 ms per statement)
     tree = tree.copy()
     changed = False
     for node, operand in _candidates(tree):
