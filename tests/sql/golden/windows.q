@@ -208,3 +208,19 @@ SELECT item, bidtime, SUM(price) OVER (PARTITION BY item ORDER BY bidtime RANGE 
 +------+-------------------------+------+----+
 5 rows in set
 !ok
+
+# AVG of an INT is an INT in Flink (SUM / COUNT, truncated), also over a window.
+SELECT item, AVG(CAST(price AS INT)) OVER (ORDER BY bidtime ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM Bid ORDER BY bidtime;
+!output
++------+---+
+| item | a |
++------+---+
+|    C | 4 |
+|    A | 3 |
+|    D | 3 |
+|    B | 4 |
+|    E | 2 |
+|    F | 3 |
++------+---+
+6 rows in set
+!ok

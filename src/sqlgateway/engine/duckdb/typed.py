@@ -47,6 +47,16 @@ def _sum(node: exp.Expr, t: str) -> exp.Expr | None:
     return target
 
 
+def _window_avg(node: exp.Expr, t: str) -> exp.Expr | None:
+    """AVG(int) OVER (...) is the truncated integer average in Flink (DuckDB: DOUBLE)."""
+    window = node.parent
+    if t not in _INTEGRAL or not isinstance(window, exp.Window):
+        return None
+    trunc = exp.Anonymous(this="trunc", expressions=[window.copy()])
+    window.replace(_cast(trunc, t))
+    return node
+
+
 def _floor_ceil(node: exp.Expr, t: str) -> exp.Expr | None:
     if t not in _INTEGRAL or node.args.get("decimals") is not None:
         return None
@@ -142,6 +152,7 @@ def _divide(node: exp.Expr, t: str) -> exp.Expr | None:
 
 
 _FIXES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr | None]] = {
+    exp.Avg: _window_avg,
     exp.Div: _divide,
     exp.Floor: _floor_ceil,
     exp.Ceil: _floor_ceil,
