@@ -45,6 +45,7 @@ _PARAM_PARSERS: dict[str, Callable[[str, str], Any]] = {
 }
 
 Handler = Callable[[Request], bytes]
+_Candidate = tuple[Endpoint, tuple[str, ...], str]
 # endpoint, version, raw path parameters, route template with its version prefix
 RouteMatch = tuple[Endpoint, ApiVersion, dict[str, str], str]
 
@@ -53,14 +54,16 @@ class _Table:
     """(method, segment count) -> candidate (endpoint, version) pairs, per prefix kind."""
 
     def __init__(self) -> None:
-        self.versioned: dict[tuple[ApiVersion, str, int], list[Endpoint]] = {}
-        self.unprefixed: dict[tuple[str, int], list[Endpoint]] = {}
+        # candidates carry their path segments and template (computed once, not per request)
+        self.versioned: dict[tuple[ApiVersion, str, int], list[_Candidate]] = {}
+        self.unprefixed: dict[tuple[str, int], list[_Candidate]] = {}
         for e in ENDPOINTS:
+            candidate = (e, e.segments, e.template)
             n = len(e.segments)
             for v in e.versions:
-                self.versioned.setdefault((v, e.method, n), []).append(e)
+                self.versioned.setdefault((v, e.method, n), []).append(candidate)
             if e.unprefixed:
-                self.unprefixed.setdefault((e.method, n), []).append(e)
+                self.unprefixed.setdefault((e.method, n), []).append(candidate)
 
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The endpoint, version, raw path parameters and route template (metrics label)."""
@@ -77,10 +80,10 @@ class _Table:
             version = DEFAULT
             candidates = self.unprefixed.get((method, len(rest)), [])
             prefix = ""
-        for e in candidates:
-            params = _bind(e.segments, rest)
+        for e, segments_of_e, template in candidates:
+            params = _bind(segments_of_e, rest)
             if params is not None:
-                return e, version, params, prefix + e.template
+                return e, version, params, prefix + template
         return None
 
 

@@ -39,7 +39,13 @@ from sqlgateway.engine.duckdb.session_config import SessionConfig, system_zone
 from sqlgateway.errors import SQL_EXECUTION_EXCEPTION as SQL_EXECUTION
 from sqlgateway.errors import UNSUPPORTED_OPERATION, ExecutionError
 from sqlgateway.model import LogicalType, OperationHandle, SessionHandle
-from sqlgateway.sql.classifier import CONFIGURE_KINDS, CONFIGURE_UNSUPPORTED, classify, is_ctas
+from sqlgateway.sql.classifier import (
+    CONFIGURE_KINDS,
+    CONFIGURE_UNSUPPORTED,
+    Statement,
+    classify,
+    is_ctas,
+)
 from sqlgateway.sql.splitter import split_statements
 
 DEFAULT_CATALOG = "default_catalog"
@@ -71,6 +77,7 @@ class DuckDBEngine(Engine):
         self.meta = MetaStore()
         # translations of queries that read no table metadata, shared by all sessions
         self.translations: dict[tuple[Any, ...], Translation] = {}
+        self.classified: dict[str, Statement] = {}  # statement text -> its classification
         self.jobs = JobRegistry()
         self.default_zone = SessionConfig(settings.flink_config).time_zone()
         self._con = duckdb.connect(":memory:")
@@ -297,9 +304,14 @@ class DuckDBSession(EngineSession):
     def execute(
         self, handle: OperationHandle, statement: str, overrides: Mapping[str, str]
     ) -> StatementResult:
-        text = _single(statement, execute=True)
+        stmt = self.engine.classified.get(statement) if statement is not None else None
+        if stmt is None:  # split and classify once per distinct text (~40 us)
+            stmt = classify(_single(statement, execute=True))
+            if len(self.engine.classified) >= 256:
+                self.engine.classified.clear()
+            self.engine.classified[statement] = stmt
         try:
-            return statements.run(self, handle, classify(text), dict(overrides or {}))
+            return statements.run(self, handle, stmt, dict(overrides or {}))
         except duckdb.Error as exc:
             raise execution_error(exc) from None
 
