@@ -69,7 +69,8 @@ def test_closing_the_result_stops_the_stream(session: DuckDBSession) -> None:
 
 
 KEYED = (
-    "CREATE TABLE g (k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '400', "
+    "CREATE TABLE g (k INT, v INT, ts AS LOCALTIMESTAMP) WITH ('connector' = 'datagen', "
+    "'rows-per-second' = '400', "
     "'fields.k.min' = '1', 'fields.k.max' = '3', 'fields.v.min' = '1', 'fields.v.max' = '9')"
 )
 
@@ -156,6 +157,8 @@ def test_select_distinct_and_having_on_a_stream(session: DuckDBSession) -> None:
         ("SELECT k, STDDEV_POP(v) FROM g GROUP BY k", "Aggregate function STDDEV_POP"),
         ("SELECT k, COUNT(*) FROM g GROUP BY k LIMIT 2", "LIMIT on an updating"),
         ("SELECT c FROM (SELECT k, COUNT(*) AS c FROM g GROUP BY k)", "inside a subquery"),
+        ("SELECT * FROM TABLE(SESSION(TABLE g PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' "
+         "SECOND))", "SESSION window TVF on an unbounded source"),
     ],
 )  # fmt: skip
 def test_streaming_queries_flink_refuses_are_named(

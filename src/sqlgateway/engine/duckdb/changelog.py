@@ -25,6 +25,7 @@ from sqlgateway.model import RowKind
 # Aggregates left in the translated (DuckDB) tree that merge per row (AVG is SUM / COUNT there).
 _SUPPORTED_AGGS = (exp.Count, exp.Sum, exp.Min, exp.Max)
 _WINDOW_TVF = re.compile(r"\b(TUMBLE|HOP|CUMULATE|SESSION)\s*\(", re.I)
+_SESSION_TVF = re.compile(r"\bSESSION\s*\(\s*(?:DATA\s*=>\s*)?TABLE\b", re.I)
 
 
 def _is_aggregating(select: exp.Select) -> bool:
@@ -55,6 +56,9 @@ def classify(tree: exp.Expr | None, text: str) -> bool:
     if tree is None:
         raise validation_error("Queries on unbounded sources must be Flink SQL.")
     aggregating = isinstance(tree, exp.Select) and _is_aggregating(tree)
+    if _SESSION_TVF.search(text):
+        _refuse("SESSION window TVF on an unbounded source needs watermarks (Flink's streaming "
+                "runtime) and is not supported on the duckdb engine.")  # fmt: skip
     if any(True for _ in tree.find_all(exp.Window)):
         _refuse("OVER windows' ordering in stream mode must be defined on a time attribute.")
     _check_order_limit(tree, aggregating)
