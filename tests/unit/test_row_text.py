@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import struct
+import threading
 from decimal import Decimal
 
 import duckdb
@@ -261,3 +262,22 @@ def test_json_array_rows_and_their_exceptions(seed: int) -> None:
     staged, schema = _staged(rb, types, "UTC", RowFormat.JSON, rows=500)
     assert schema.names[-1] == f"{ROW_TEXT_PREFIX}JSON"
     assert _encode(staged, RowFormat.JSON) == _reference(rb, types, "UTC", RowFormat.JSON)
+
+
+def test_sources_stage_concurrently() -> None:
+    """Text stages of results read by different threads at once (one shared private database):
+    every result complete and right."""
+    con = duckdb.connect()
+    expected = _drain(_source(con, 3000)[0], [RowFormat.JSON])
+    results: list[list[bytes]] = []
+
+    def work() -> None:
+        source, _ = _source(con, 3000)
+        results.append(_drain(source, [RowFormat.JSON]))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results == [expected] * 4
