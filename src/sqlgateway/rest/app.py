@@ -143,8 +143,11 @@ class GatewayApp:
                 return
             await self._send(send, 200, payload)
         finally:
-            for deferred in request.after_response if request is not None else ():
-                deferred()
+            if request is not None and request.after_response:
+                # after the transport's flush (rest/coalesce.py), which was scheduled first
+                loop = asyncio.get_running_loop()
+                for deferred in request.after_response:
+                    loop.call_soon(deferred)
 
     async def _extra_route(self, scope: Scope, receive: Receive, send: Send) -> None:
         for route in self._extra:
