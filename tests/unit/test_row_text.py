@@ -254,14 +254,15 @@ def _text(rng: random.Random, chars: str) -> str:
     return "".join(rng.choice(chars) for _ in range(rng.randint(0, 5)))
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_json_array_rows_and_their_exceptions(seed: int) -> None:
+@pytest.mark.parametrize("fmt", list(RowFormat))
+@pytest.mark.parametrize("seed", range(6))
+def test_json_array_rows_and_their_exceptions(seed: int, fmt: RowFormat) -> None:
     """Rows rendered by JSON_ARRAY, and rows with a value it would print differently (taken by
     the per-field SQL), interleaved: all equal to the reference."""
     rb, types = _random_columns(random.Random(seed), 1500)
-    staged, schema = _staged(rb, types, "UTC", RowFormat.JSON, rows=500)
-    assert schema.names[-1] == f"{ROW_TEXT_PREFIX}JSON"
-    assert _encode(staged, RowFormat.JSON) == _reference(rb, types, "UTC", RowFormat.JSON)
+    staged, schema = _staged(rb, types, "UTC", fmt, rows=500)
+    assert schema.names[-1] == f"{ROW_TEXT_PREFIX}{fmt.value}"
+    assert _encode(staged, fmt) == _reference(rb, types, "UTC", fmt)
 
 
 def test_sources_stage_concurrently() -> None:

@@ -28,6 +28,9 @@ from sqlgateway.engine.duckdb.batch import (
     _formattable,
     _ident,
     _int_like,
+    _leading_zero,
+    _ts_plain,
+    _Unsupported,
     column_sql,
 )
 from sqlgateway.engine.values import check_json_supported
@@ -60,29 +63,59 @@ def row_text_sql(
     if any(e is None for e in exprs):
         return None
     row = f"concat({_lit(_START)}, " + ", ',', ".join(str(e) for e in exprs) + ", ']}')"
-    if row_format is RowFormat.JSON:
-        fast = _json_array_row(schema, types)
-        if fast is not None:  # rows whose values JSON_ARRAY would print otherwise: ``row``
-            flag, args = fast
-            array_row = f"concat({_lit(_START[:-1])}, json_array({args})::VARCHAR, '}}')"
-            return f"CASE WHEN {flag} THEN {row} ELSE {array_row} END" if flag else array_row
+    fast = _json_array_row(schema, types, row_format)
+    if fast is not None:  # rows whose values JSON_ARRAY would print otherwise: ``row``
+        flag, args = fast
+        array_row = f"concat({_lit(_START[:-1])}, json_array({args})::VARCHAR, '}}')"
+        return f"CASE WHEN {flag} THEN {row} ELSE {array_row} END" if flag else array_row
     return row
 
 
-def _json_array_row(schema: pa.Schema, types: Sequence[LogicalType]) -> tuple[str, str] | None:
-    """(condition, arguments) for rendering a JSON row with DuckDB's JSON_ARRAY (yyjson: about
-    half the cost of per-field expressions), or None if a column's type does not allow it.
-    Where the condition holds, the row has a value JSON_ARRAY prints unlike Jackson (DOUBLE in
-    scientific notation, NaN; an integral or tiny DECIMAL; a date or timestamp outside years
-    1..9999) and takes the per-field expressions instead."""
+def _json_array_row(
+    schema: pa.Schema, types: Sequence[LogicalType], row_format: RowFormat
+) -> tuple[str, str] | None:
+    """(condition, arguments) for rendering a row with DuckDB's JSON_ARRAY (yyjson: about half
+    the cost of per-field expressions), or None if a column's type does not allow it. Where the
+    condition holds, the row has a value JSON_ARRAY would print unlike Flink (DOUBLE in
+    scientific notation, NaN; in JSON an integral or tiny DECIMAL; a date or timestamp outside
+    years 1..9999) and takes the per-field expressions instead. PLAIN_TEXT fields are strings:
+    the arguments are then the printing casts' text."""
     args: list[str] = []
     flags: list[str] = []
+    arg_of = _json_array_arg if row_format is RowFormat.JSON else _plain_array_arg
     for field, t in zip(schema, types, strict=True):
-        arg = _json_array_arg(t, field.type, _ident(field.name), flags)
+        try:
+            arg = arg_of(t, field.type, _ident(field.name), flags)
+        except _Unsupported:
+            arg = None
         if arg is None:
             return None
         args.append(arg)
     return " OR ".join(flags), ", ".join(args)
+
+
+def _plain_array_arg(  # noqa: C901 - a type switch
+    t: LogicalType, a: pa.DataType, x: str, flags: list[str]
+) -> str | None:
+    r = t.root
+    if (r in _INTS and pa.types.is_integer(a)) or (r == "ARRAY" and _int_like(t) and _int_lists(a)):
+        return f"CAST({x} AS VARCHAR)"  # lists print as [1, 2, NULL]
+    if r == "BOOLEAN" and pa.types.is_boolean(a):
+        return f"CASE WHEN {x} THEN 'TRUE' WHEN NOT {x} THEN 'FALSE' END"
+    if r == "VARCHAR" and (pa.types.is_string(a) or pa.types.is_large_string(a)):
+        return x
+    if r == "DOUBLE" and a == pa.float64():
+        flags.append(f"NOT (abs({x}) >= 0.001 AND abs({x}) < 10000000 OR {x} = 0)")
+        return f"to_json({x})::VARCHAR"
+    if r == "DECIMAL" and pa.types.is_decimal(a) and a.scale == (t.scale or 0):
+        return f"CAST({_leading_zero(x, a)} AS VARCHAR)"
+    if r == "DATE" and pa.types.is_date32(a):
+        flags.append(f"NOT ({x} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31')")
+        return f"CAST({x} AS VARCHAR)"
+    if r == "TIMESTAMP_WITHOUT_TIME_ZONE" and pa.types.is_timestamp(a) and a.tz is None:
+        flags.append(f"NOT (isfinite({x}) AND year({x}) BETWEEN 1 AND 9999)")
+        return _ts_plain(_formattable(x, a), t.precision or 0, a)
+    return None
 
 
 def _json_array_arg(  # noqa: C901 - a type switch
