@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from sqlgateway.config import Settings
 from sqlgateway.engine.base import Engine, EngineSession
 from sqlgateway.engine.flink import convert, options
@@ -122,8 +124,12 @@ class FlinkEngine(Engine):
         """A new SessionRunner in the current JVM (started on first use)."""
         gen = self._jvm.ensure()
         try:
-            runner = gen.runner_class().openOrError(
-                name, defaults, conf, self._hidden(conf), self._buffer_rows
+            runner = gen.runner_class().openJson(
+                name,
+                orjson.dumps(defaults).decode(),
+                orjson.dumps(conf).decode(),
+                orjson.dumps(self._hidden(conf)).decode(),
+                self._buffer_rows,
             )
         except JVM_ERRORS as exc:
             gen.check()

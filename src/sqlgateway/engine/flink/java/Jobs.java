@@ -118,6 +118,9 @@ final class Jobs {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     static <T> T withClient(Configuration conf, ClientAction<T> action) throws Exception {
+        if ("remote".equalsIgnoreCase(conf.get(org.apache.flink.configuration.DeploymentOptions.TARGET))) {
+            return action.apply(RemoteCluster.client(conf));
+        }
         ClusterClientFactory factory = new DefaultClusterClientServiceLoader().getClusterClientFactory(conf);
         Object clusterId = factory.getClusterId(conf);
         if (clusterId == null) {

@@ -44,14 +44,21 @@ final class LocalCluster {
     };
     private static final DefaultExecutorServiceLoader DEFAULT = new DefaultExecutorServiceLoader();
 
-    /** Passed to every StreamExecutionEnvironment the sessions build. */
+    /**
+     * Passed to every StreamExecutionEnvironment the sessions build: the shared MiniCluster for
+     * {@code local}, cached REST clients for {@code remote}, Flink's own executors otherwise.
+     */
     static final PipelineExecutorServiceLoader LOADER =
             new PipelineExecutorServiceLoader() {
                 @Override
                 public PipelineExecutorFactory getExecutorFactory(Configuration conf) {
-                    if (LocalExecutor.NAME.equalsIgnoreCase(conf.get(DeploymentOptions.TARGET))
+                    String target = conf.get(DeploymentOptions.TARGET);
+                    if (LocalExecutor.NAME.equalsIgnoreCase(target)
                             && "shared".equalsIgnoreCase(conf.getString(MODE, "shared"))) {
                         return FACTORY;
+                    }
+                    if ("remote".equalsIgnoreCase(target)) {
+                        return RemoteCluster.FACTORY;
                     }
                     return DEFAULT.getExecutorFactory(conf);
                 }

@@ -74,6 +74,25 @@ public final class SessionRunner {
                         });
     }
 
+    /**
+     * Like openOrError with the three maps as JSON objects of strings: one Py4J round trip
+     * instead of one per map entry.
+     */
+    public static Object openJson(
+            String name, String defaults, String sessionConf, String hidden, int bufferRows) {
+        try {
+            return openOrError(name, map(defaults), map(sessionConf), map(hidden), bufferRows);
+        } catch (Throwable t) {
+            return Failure.json(t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> map(String json) throws Exception {
+        return new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(json, java.util.HashMap.class);
+    }
+
     /** Like open, but returns the error chain as JSON text instead of throwing. */
     public static Object openOrError(
             String name,
