@@ -77,3 +77,24 @@ def test_100k_rows_throughput(session: EngineSession, row_format: RowFormat) -> 
     )
     # speed is reported here and judged by bench/ (no timed assertions in the test suite:
     # a JVM warming up on a shared machine made a 20k rows/s bound flaky)
+
+
+def test_batches_of_one_result_encode_on_two_threads(session: EngineSession) -> None:
+    """The service encodes the next page while the current one travels: two batches of one
+    result may be encoded at once. Flink's generated PLAIN_TEXT casts keep per-instance state,
+    so the engine serialises them (unserialised, ids came out duplicated and lost)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    session.execute(op(), TABLE.format(rows=ROWS, rate=1_000_000_000), {}).source.close()
+    result = session.execute(op(), "SELECT id, name, price FROM big", {})
+    batches = []
+    try:
+        while (batch := result.source.next_batch(1000, 0.05)) is not None:
+            if len(batch):
+                batches.append(batch)
+    finally:
+        result.source.close()
+    with ThreadPoolExecutor(4) as pool:
+        pages = list(pool.map(lambda b: b.encode(RowFormat.PLAIN_TEXT), batches))
+    ids = [int(r["fields"][0]) for page in pages for r in orjson.loads(b"[" + page + b"]")]
+    assert sorted(ids) == list(range(1, ROWS + 1))
