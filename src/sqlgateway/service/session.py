@@ -150,7 +150,7 @@ class SessionManager:
             count = len(self._sessions)
         # DEBUG, not INFO: at hundreds of sessions a second the log handler's lock and writes
         # cost more than the request (bench/NOTES.md); the metrics count sessions instead
-        log.debug("session %s opened (%d open)", handle, count)
+        log.info("session %s opened (%d open)", handle, count)
         return session
 
     def get(self, handle: SessionHandle, principal: str | None) -> Session:
@@ -175,7 +175,7 @@ class SessionManager:
                 raise SessionNotFoundError(handle)
             del self._sessions[handle]
             count = len(self._sessions)
-        log.debug("session %s closed (%d open)", handle, count)
+        log.info("session %s closed (%d open)", handle, count)
         return session
 
     def expired(self) -> list[Session]:
