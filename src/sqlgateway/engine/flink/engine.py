@@ -63,6 +63,7 @@ class FlinkEngine(Engine):
         self.monitor.add_listener(self._cluster_lost)
         self._sessions: weakref.WeakSet[FlinkSession] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._closed = False
         if settings.get(options.PRESTART):
             threading.Thread(target=self._warm_up, name="flink-warm-up", daemon=True).start()
 
@@ -104,6 +105,7 @@ class FlinkEngine(Engine):
         )
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             sessions = list(self._sessions)
         for session in sessions:
@@ -169,6 +171,8 @@ class FlinkEngine(Engine):
             runner.close(False)
             log.info("Flink JVM %d warmed up", gen.number)
         except Exception:  # noqa: BLE001 - warm-up is best effort; sessions report real errors
+            if self._closed:
+                return  # the engine closed while warming up
             log.warning("Flink warm-up failed", exc_info=True)
 
     def _hidden(self, conf: Mapping[str, str]) -> dict[str, str]:

@@ -33,6 +33,7 @@ class JvmGeneration:
         self.gateway = gateway
         self.process = process
         self.death: str | None = None
+        self._runner_class: Any = None
 
     @property
     def alive(self) -> bool:
@@ -44,7 +45,10 @@ class JvmGeneration:
             raise ExecutionError(self.death, java_class=ILLEGAL_STATE)
 
     def runner_class(self) -> Any:
-        return self.gateway.jvm.sqlgateway.flink.SessionRunner
+        # resolving a class through Py4J's JVM view costs a round trip per name part
+        if self._runner_class is None:
+            self._runner_class = self.gateway.jvm.sqlgateway.flink.SessionRunner
+        return self._runner_class
 
 
 class Jvm:

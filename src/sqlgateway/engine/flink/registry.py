@@ -2,11 +2,11 @@
 gateway that died without closing its sessions (kill -9, power loss) leaks no job: the next
 gateway that starts with the same directory cancels them.
 
-One file per gateway process (``jobs-<pid>-<start>.json``), rewritten atomically whenever the set
-changes. A job is recorded as soon as its submission returns and forgotten when its session
-releases it (a closed result, whose job is cancelled; an INSERT job outlives a gracefully closed
-session, as with Flink's gateway). Jobs on the ``local`` target need no record: they run in the
-gateway's own JVM, which exits with the gateway.
+One file per gateway process (``jobs-<pid>-<start>-<random>.json``), rewritten atomically
+whenever the set changes. A job is recorded as soon as its submission returns and forgotten when
+its session releases it (a closed result, whose job is cancelled; an INSERT job outlives a
+gracefully closed session, as with Flink's gateway). Jobs on the ``local`` target need no record:
+they run in the gateway's own JVM, which exits with the gateway.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import orjson
@@ -64,7 +65,9 @@ class JobRegistry:
         self._lock = threading.Lock()
         self._jobs: dict[str, str] = {}  # job id -> cluster REST URL
         pid = os.getpid()
-        self._file = self._dir / f"jobs-{pid}-{process_start(pid) or '0'}.json"
+        # one file per registry: several engines may live in one process (tests)
+        name = f"jobs-{pid}-{process_start(pid) or '0'}-{uuid.uuid4().hex[:8]}.json"
+        self._file = self._dir / name
         self._stop = threading.Event()
         if cancel_orphans:
             threading.Thread(target=self._reap, name="flink-orphan-jobs", daemon=True).start()
@@ -130,7 +133,7 @@ class JobRegistry:
     @staticmethod
     def _is_orphan(path: Path) -> bool:
         try:
-            _, pid, start = path.stem.split("-", 2)
+            _, pid, start = path.stem.split("-")[:3]
             current = process_start(int(pid))
         except ValueError:
             return False

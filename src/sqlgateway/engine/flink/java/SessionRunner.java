@@ -107,7 +107,7 @@ public final class SessionRunner {
         }
     }
 
-    /** Creates the session state on the session's own thread. */
+    /** Creates (or takes the prepared) session state; see SpareSession. */
     public static SessionRunner open(
             String name,
             Map<String, String> defaults,
@@ -118,16 +118,7 @@ public final class SessionRunner {
         Map<String, String> clusterConf = new java.util.HashMap<>(hidden);
         clusterConf.putAll(defaults);
         LocalCluster.configure(clusterConf);
-        SessionRunner[] out = new SessionRunner[1];
-        ExecutorService boot = Executors.newSingleThreadExecutor();
-        try {
-            SessionState st =
-                    boot.submit(() -> new SessionState(defaults, sessionConf, hidden)).get();
-            out[0] = new SessionRunner(st, name, bufferRows);
-        } finally {
-            boot.shutdown();
-        }
-        return out[0];
+        return new SessionRunner(SpareSession.take(defaults, sessionConf, hidden), name, bufferRows);
     }
 
     /** Starts the shared local MiniCluster now, if the local target uses one (warm-up). */

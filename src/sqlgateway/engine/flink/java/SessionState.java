@@ -62,6 +62,19 @@ final class SessionState {
         this.cachedEnv = null;
     }
 
+    /** Gives a state built in advance its session's own resource directory (ADD JAR, UDFs). */
+    void useResourceDir(String dir) throws Exception {
+        synchronized (sessionConf) {
+            sessionConf.setString(SpareSession.DOWNLOAD_DIR, dir);
+        }
+        Field f = ResourceManager.class.getDeclaredField("localResourceDir");
+        f.setAccessible(true);
+        f.set(
+                resourceManager,
+                new org.apache.flink.core.fs.Path(
+                        dir, String.format("flink-table-%s", java.util.UUID.randomUUID())));
+    }
+
     CatalogManager catalogManager() {
         return catalogManager;
     }
