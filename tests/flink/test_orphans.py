@@ -18,7 +18,7 @@ import pytest
 from sqlgateway.engine.flink.registry import JobRegistry, process_start
 
 from .cluster import FlinkCluster, free_port
-from .conftest import wait_for
+from .conftest import make_engine, op, open_session, run, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -174,3 +174,30 @@ def test_a_dead_gateways_file_waits_for_an_unreachable_cluster(
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_queries_read_by_a_dead_jvm_are_cancelled(cluster: FlinkCluster, tmp_path: Path) -> None:
+    """The Flink JVM dies while a remote streaming query runs: nobody can read its rows any more,
+    so the engine cancels the job (and the next statement starts a new JVM)."""
+    engine = make_engine(
+        **cluster.session_config(),
+        **{
+            "parallelism.default": "1",
+            "sql-gateway.flink.prestart": "false",
+            "sql-gateway.flink.job-state-dir": str(tmp_path / "jobs"),
+        },
+    )
+    try:
+        session = open_session(engine)
+        run(session, "CREATE TEMPORARY TABLE s (k INT) WITH ('connector' = 'datagen', "
+                     "'rows-per-second' = '5')")  # fmt: skip
+        job = session.execute(op(), "SELECT k FROM s", {}).job_id
+        assert job is not None
+        assert wait_for(lambda: cluster.jobs().get(job) == "RUNNING", 120)
+        engine.jvm.kill_for_tests()
+        assert wait_for(lambda: cluster.jobs().get(job) == "CANCELED", 30), cluster.jobs()
+        assert not engine.jobs.jobs()
+        assert run(session, "SELECT 1").rows_json == b'{"kind":"INSERT","fields":[1]}'
+        session.close()
+    finally:
+        engine.close()
