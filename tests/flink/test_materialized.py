@@ -97,9 +97,38 @@ def test_unsupported_forms_name_what_is_missing(session: EngineSession, tmp_path
     with pytest.raises(ExecutionError, match="Cannot find table"):
         run(session, "ALTER MATERIALIZED TABLE mt_full REFRESH")
     run(session, _mt("mt", tmp_path / "mt"))
-    with pytest.raises(ExecutionError, match="savepoint") as info:
+    with pytest.raises(ExecutionError, match="execution.checkpointing.savepoint-dir"):
         run(session, "ALTER MATERIALIZED TABLE mt SUSPEND")
+    with pytest.raises(ExecutionError, match="suspended, the table altered") as info:
+        run(session, "ALTER MATERIALIZED TABLE mt AS SELECT k, p, 1 AS x FROM src")
     assert info.value.java_class == "java.lang.UnsupportedOperationException"
+    run(session, "DROP MATERIALIZED TABLE mt")
+
+
+def test_suspend_and_resume_through_a_savepoint(session: EngineSession, tmp_path: Path) -> None:
+    run(session, f"SET 'execution.checkpointing.savepoint-dir' = 'file://{tmp_path / 'sp'}'")
+    run(
+        session,
+        "CREATE TEMPORARY TABLE endless (k INT, p STRING) WITH ('connector' = 'datagen', "
+        "'rows-per-second' = '20', 'fields.p.length' = '1')",
+    )
+    run(
+        session,
+        f"CREATE MATERIALIZED TABLE mt WITH ('connector' = 'filesystem', 'path' = "
+        f"'{tmp_path / 'mt'}', 'format' = 'csv') FRESHNESS = INTERVAL '1' SECOND "
+        "REFRESH_MODE = CONTINUOUS AS SELECT k, p FROM endless",
+    )
+    assert wait_for(lambda: len(_files_rows(tmp_path / "mt")) > 0, 120)
+    run(session, "ALTER MATERIALIZED TABLE mt SUSPEND")
+    assert any((tmp_path / "sp").iterdir()), "suspending takes a savepoint"
+    with pytest.raises(ExecutionError, match="has been suspended"):
+        run(session, "ALTER MATERIALIZED TABLE mt SUSPEND")
+    rows = len(_files_rows(tmp_path / "mt"))
+    run(session, "ALTER MATERIALIZED TABLE mt RESUME")
+    with pytest.raises(ExecutionError, match="has been resumed"):
+        run(session, "ALTER MATERIALIZED TABLE mt RESUME")
+    # the resumed job (restored from the savepoint) writes again
+    assert wait_for(lambda: len(_files_rows(tmp_path / "mt")) > rows, 120)
     run(session, "DROP MATERIALIZED TABLE mt")
 
 

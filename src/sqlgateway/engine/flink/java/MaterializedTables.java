@@ -1,6 +1,8 @@
 package sqlgateway.flink;
 
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.DataTypes;
@@ -20,6 +22,8 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.operations.materializedtable.AlterMaterializedTableRefreshOperation;
+import org.apache.flink.table.operations.materializedtable.AlterMaterializedTableResumeOperation;
+import org.apache.flink.table.operations.materializedtable.AlterMaterializedTableSuspendOperation;
 import org.apache.flink.table.operations.materializedtable.CreateMaterializedTableOperation;
 import org.apache.flink.table.operations.materializedtable.DropMaterializedTableOperation;
 import org.apache.flink.table.operations.materializedtable.MaterializedTableOperation;
@@ -39,10 +43,11 @@ import java.util.TreeSet;
  * Materialized tables as Flink's gateway (MaterializedTableManager) runs them, where the Flink
  * distribution allows it: CONTINUOUS tables (created in the catalog, then a streaming refresh job
  * INSERTs the definition query), one-time REFRESH [PARTITION] (a batch INSERT OVERWRITE job,
- * answering its job id), DROP (cancels the refresh job). FULL refresh mode needs a workflow
- * scheduler and SUSPEND/RESUME/AS changes need savepoint handling, which this engine does not
- * have: those fail with an error naming what is missing. Whether a catalog can store a
- * materialized table is the catalog's decision (its own error is kept).
+ * answering its job id), SUSPEND (stop with savepoint) / RESUME (restore from it), DROP (cancels
+ * the refresh job). FULL refresh mode needs a workflow scheduler and AS-query changes need a
+ * suspend-alter-restore step, which this engine does not have: those fail with an error naming
+ * what is missing. Whether a catalog can store a materialized table is the catalog's decision
+ * (its own error is kept).
  */
 final class MaterializedTables {
     /** Runs an INSERT statement of the session with extra configuration; returns its job. */
@@ -77,13 +82,19 @@ final class MaterializedTables {
             return refresh((AlterMaterializedTableRefreshOperation) op);
         } else if (op instanceof DropMaterializedTableOperation) {
             return drop((DropMaterializedTableOperation) op, executeInCatalog);
+        } else if (op instanceof AlterMaterializedTableSuspendOperation) {
+            return suspend(((AlterMaterializedTableSuspendOperation) op).getTableIdentifier());
+        } else if (op instanceof AlterMaterializedTableResumeOperation) {
+            AlterMaterializedTableResumeOperation resume = (AlterMaterializedTableResumeOperation) op;
+            return resume(resume.getTableIdentifier(), resume.getDynamicOptions());
         }
         throw new UnsupportedOperationException(
                 op.asSummaryString()
-                        + " is not supported by the sqlgateway Flink engine: suspending, resuming "
-                        + "and changing a materialized table need its refresh job stopped with a "
-                        + "savepoint and restored, which this engine does not do yet. Supported: "
-                        + "CREATE (REFRESH_MODE = CONTINUOUS), ALTER ... REFRESH [PARTITION], DROP.");
+                        + " is not supported by the sqlgateway Flink engine: changing a "
+                        + "materialized table's schema or query needs its refresh job suspended, "
+                        + "the table altered and the job restored in one step, which this engine "
+                        + "does not do yet. Supported: CREATE (REFRESH_MODE = CONTINUOUS), ALTER ... "
+                        + "REFRESH [PARTITION], SUSPEND, RESUME, DROP.");
     }
 
     private Outcome create(CreateMaterializedTableOperation op, Runnable executeInCatalog)
@@ -100,25 +111,8 @@ final class MaterializedTables {
                             id.asSummaryString()));
         }
         executeInCatalog.run();
-        Map<String, String> extra = new HashMap<>();
-        extra.put("execution.runtime-mode", "streaming");
-        extra.put(
-                "pipeline.name",
-                String.format(
-                        "Materialized_table_%s_continuous_refresh_job", id.asSerializableString()));
-        if (!conf.containsKey("execution.checkpointing.interval")) {
-            extra.put(
-                    "execution.checkpointing.interval",
-                    table.getDefinitionFreshness().toDuration().toMillis() + " ms");
-        }
-        JobClient job;
         try {
-            job =
-                    submitter.submit(
-                            String.format(
-                                    "INSERT INTO %s\n%s",
-                                    id.asSerializableString(), table.getExpandedQuery()),
-                            extra);
+            startContinuous(id, table, Map.of(), null);
         } catch (Exception e) {
             catalogs.dropMaterializedTable(id, true);
             throw new IllegalStateException(
@@ -127,16 +121,210 @@ final class MaterializedTables {
                             id),
                     e);
         }
+        return null;
+    }
+
+    /** Submits the continuous refresh job and records it (ACTIVATED) in the catalog. */
+    private void startContinuous(
+            ObjectIdentifier id,
+            ResolvedCatalogMaterializedTable table,
+            Map<String, String> dynamicOptions,
+            String restorePath)
+            throws Exception {
+        Map<String, String> extra = new HashMap<>();
+        extra.put("execution.runtime-mode", "streaming");
+        extra.put(
+                "pipeline.name",
+                String.format(
+                        "Materialized_table_%s_continuous_refresh_job", id.asSerializableString()));
+        if (restorePath != null) {
+            extra.put("execution.state-recovery.path", restorePath);
+        }
+        if (!conf.containsKey("execution.checkpointing.interval")) {
+            extra.put(
+                    "execution.checkpointing.interval",
+                    table.getDefinitionFreshness().toDuration().toMillis() + " ms");
+        }
+        JobClient job =
+                submitter.submit(
+                        String.format(
+                                "INSERT INTO %s\n%s",
+                                withOptions(id, dynamicOptions), table.getExpandedQuery()),
+                        extra);
         ContinuousRefreshHandler handler =
                 new ContinuousRefreshHandler(target(), clusterId(), job.getJobID().toString());
+        updateHandler(id, table, RefreshStatus.ACTIVATED, handler);
+    }
+
+    private void updateHandler(
+            ObjectIdentifier id,
+            ResolvedCatalogMaterializedTable table,
+            RefreshStatus status,
+            ContinuousRefreshHandler handler)
+            throws Exception {
         byte[] bytes = ContinuousRefreshHandlerSerializer.INSTANCE.serialize(handler);
         CatalogMaterializedTable updated =
-                table.getOrigin().copy(RefreshStatus.ACTIVATED, handler.asSummaryString(), bytes);
+                table.getOrigin().copy(status, handler.asSummaryString(), bytes);
         List<TableChange> changes = new ArrayList<>();
-        changes.add(TableChange.modifyRefreshStatus(RefreshStatus.ACTIVATED));
+        changes.add(TableChange.modifyRefreshStatus(status));
         changes.add(TableChange.modifyRefreshHandler(handler.asSummaryString(), bytes));
         catalogs.alterTable(updated, changes, id, false);
+    }
+
+    private static String withOptions(ObjectIdentifier id, Map<String, String> options) {
+        if (options.isEmpty()) {
+            return id.asSerializableString();
+        }
+        List<String> pairs = new ArrayList<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(options).entrySet()) {
+            pairs.add(String.format("'%s'='%s'", e.getKey(), e.getValue()));
+        }
+        return id.asSerializableString() + " /*+ OPTIONS(" + String.join(", ", pairs) + ") */";
+    }
+
+    private Outcome suspend(ObjectIdentifier id) throws Exception {
+        ResolvedCatalogMaterializedTable table = continuous(id, "SUSPEND");
+        ContinuousRefreshHandler handler = handler(table);
+        if (table.getRefreshStatus() == RefreshStatus.SUSPENDED) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Materialized table %s continuous refresh job has been suspended, jobId is %s.",
+                            id, handler.getJobId()));
+        }
+        String dir = conf.getString("execution.checkpointing.savepoint-dir", null);
+        if (dir == null) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Failed to suspend the continuous refresh job for materialized table "
+                                    + "%s: suspending stops the job with a savepoint, and no "
+                                    + "savepoint directory is configured "
+                                    + "('execution.checkpointing.savepoint-dir').",
+                            id));
+        }
+        String savepoint;
+        try {
+            savepoint = stopWithSavepoint(handler.getJobId(), dir);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Failed to suspend the continuous refresh job for materialized table %s.",
+                            id),
+                    e);
+        }
+        updateHandler(
+                id,
+                table,
+                RefreshStatus.SUSPENDED,
+                new ContinuousRefreshHandler(
+                        handler.getExecutionTarget(),
+                        handler.getClusterId(),
+                        handler.getJobId(),
+                        savepoint));
         return null;
+    }
+
+    private Outcome resume(ObjectIdentifier id, Map<String, String> dynamicOptions)
+            throws Exception {
+        ResolvedCatalogMaterializedTable table = continuous(id, "RESUME");
+        ContinuousRefreshHandler handler = handler(table);
+        if (table.getRefreshStatus() == RefreshStatus.ACTIVATED && running(handler.getJobId())) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Materialized table %s continuous refresh job has been resumed, jobId is %s.",
+                            id, handler.getJobId()));
+        }
+        try {
+            startContinuous(id, table, dynamicOptions, handler.getRestorePath().orElse(null));
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Failed to resume the continuous refresh job for materialized table %s.",
+                            id),
+                    e);
+        }
+        return null;
+    }
+
+    private ResolvedCatalogMaterializedTable continuous(ObjectIdentifier id, String what) {
+        ResolvedCatalogMaterializedTable table = materialized(id);
+        if (table.getRefreshMode() == RefreshMode.FULL) {
+            throw new UnsupportedOperationException(
+                    String.format(
+                            "%s of materialized table %s (REFRESH_MODE = FULL) needs a workflow "
+                                    + "scheduler ('workflow-scheduler.type'); the sqlgateway Flink "
+                                    + "engine has none.",
+                            what, id.asSummaryString()));
+        }
+        return table;
+    }
+
+    private static ContinuousRefreshHandler handler(ResolvedCatalogMaterializedTable table)
+            throws Exception {
+        return ContinuousRefreshHandlerSerializer.INSTANCE.deserialize(
+                table.getSerializedRefreshHandler(),
+                Thread.currentThread().getContextClassLoader());
+    }
+
+    private JobClient sessionJob(String jobId) {
+        synchronized (jobs) {
+            for (JobClient j : jobs) {
+                if (j.getJobID().toString().equals(jobId)) {
+                    return j;
+                }
+            }
+        }
+        return null;
+    }
+
+    private String stopWithSavepoint(String jobId, String dir) throws Exception {
+        JobClient job = sessionJob(jobId);
+        if (job != null) {
+            return job.stopWithSavepoint(false, dir, SavepointFormatType.DEFAULT).get();
+        }
+        if (!"remote".equals(target())) {
+            throw new IllegalStateException(
+                    "The refresh job " + jobId + " was not started by this session's local cluster.");
+        }
+        return Jobs.withClient(
+                conf,
+                client -> {
+                    try {
+                        return client.stopWithSavepoint(
+                                        JobID.fromHexString(jobId),
+                                        false,
+                                        dir,
+                                        SavepointFormatType.DEFAULT)
+                                .get();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
+    private boolean running(String jobId) {
+        try {
+            JobClient job = sessionJob(jobId);
+            JobStatus status;
+            if (job != null) {
+                status = job.getJobStatus().get();
+            } else if ("remote".equals(target())) {
+                status =
+                        Jobs.withClient(
+                                conf,
+                                client -> {
+                                    try {
+                                        return client.getJobStatus(JobID.fromHexString(jobId)).get();
+                                    } catch (Exception e) {
+                                        return JobStatus.FINISHED;
+                                    }
+                                });
+            } else {
+                return false;
+            }
+            return !status.isGloballyTerminalState();
+        } catch (Exception e) {
+            return false; // gone: a finished job of a stopped local cluster, for example
+        }
     }
 
     private Outcome refresh(AlterMaterializedTableRefreshOperation op) throws Exception {
