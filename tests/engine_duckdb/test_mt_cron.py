@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from sqlgateway.engine.duckdb import cron
-from sqlgateway.engine.duckdb.mt_refresh import java_format
+from sqlgateway.engine import workflow as cron
+from sqlgateway.engine.workflow import java_format
 from sqlgateway.errors import ExecutionError
 
 T = dt.datetime(2024, 1, 1, 10, 0, 7, 500)  # a Monday

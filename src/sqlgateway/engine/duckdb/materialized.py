@@ -1,7 +1,7 @@
 """Materialized tables on the DuckDB engine (Flink 2.x ``CREATE MATERIALIZED TABLE``).
 
 The table's rows live in a DuckDB table filled by its defining query at CREATE. Its refresh is
-scheduled in the engine's one embedded workflow scheduler (``scheduler.py``): a FULL-mode table
+scheduled in the engine's embedded workflow scheduler (``engine/workflow.py``): a FULL-mode table
 gets Flink's cron workflow from its freshness (``quartz_job_<identifier>``), which refreshes the
 partition of each schedule time; a CONTINUOUS-mode table (DuckDB has no streaming jobs) gets a
 workflow refreshing all rows every freshness interval. ``ALTER … SUSPEND / RESUME`` pause and
@@ -20,14 +20,15 @@ from sqlgateway.engine.base import MaterializedRefresh, StatementResult
 from sqlgateway.engine.common import ok_result, string_rows_result
 from sqlgateway.engine.duckdb import names
 from sqlgateway.engine.duckdb.catalog import IDENT, PATH, split_path
-from sqlgateway.engine.duckdb.cron import freshness_to_cron
 from sqlgateway.engine.duckdb.metastore import TableMeta, key
-from sqlgateway.engine.duckdb.mt_refresh import FORMATTER, is_string_type, refresh, save
+from sqlgateway.engine.duckdb.mt_refresh import is_string_type, refresh, save
 from sqlgateway.engine.duckdb.names import Path, q, validation
-from sqlgateway.engine.duckdb.scheduler import (
+from sqlgateway.engine.workflow import (
+    FORMATTER,
     GROUP,
     EmbeddedScheduler,
     Workflow,
+    freshness_to_cron,
     job_name,
     parse_cron,
 )

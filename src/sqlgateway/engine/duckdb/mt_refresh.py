@@ -5,7 +5,7 @@ Without a partition spec every row is recomputed. With one, only the partitions 
 query produces are replaced (Flink's dynamic-partition overwrite); on a table without
 ``PARTITIONED BY`` the filtered rows replace the whole table, as in Flink. A periodic refresh
 (the scheduler's) derives the spec from the schedule time minus the freshness, formatted by the
-``partition.fields.<col>.date-formatter`` options.
+``partition.fields.<col>.date-formatter`` options (``engine/workflow.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlgateway.engine import workflow
 from sqlgateway.engine.base import StatementResult
 from sqlgateway.engine.common import static_result
 from sqlgateway.engine.duckdb.jobs import Job, _now
@@ -30,8 +31,6 @@ from sqlgateway.model import STRING, Column, LogicalType
 if TYPE_CHECKING:
     from sqlgateway.engine.duckdb.engine import DuckDBSession
 
-FORMATTER = re.compile(r"partition\.fields\.(.+)\.date-formatter")
-SCHEDULE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 REFRESH_COLUMNS = [
     Column("job id", STRING()),
     Column("cluster info", LogicalType("MAP", key=STRING(), value=STRING())),
@@ -155,72 +154,11 @@ def period_partition(
     session: DuckDBSession, path: Path, meta: TableMeta, schedule_time: str | None,
     overrides: Mapping[str, str],
 ) -> dict[str, str]:  # fmt: skip
-    """Flink's ``getPeriodRefreshPartition``: each formatter's value of (schedule time minus
-    the freshness) in the session's time zone."""
-    if schedule_time is None:
-        raise validation(
-            "The scheduler time must not be null during the periodic refresh of the "
-            f"materialized table {path.flink}."
-        )
+    """Flink's ``getPeriodRefreshPartition`` in the session's time zone."""
     assert meta.materialized is not None
     freshness = dt.timedelta(seconds=float(meta.materialized["freshness-seconds"]))
     zone = ZoneInfo(session.config.time_zone(overrides))
-    out: dict[str, str] = {}
-    for option, pattern in meta.options.items():
-        m = FORMATTER.fullmatch(option)
-        if m is None:
-            continue
-        value = _shifted(schedule_time, pattern, zone, freshness)
-        if value is None:
-            raise ExecutionError(
-                f"Failed to parse a valid partition value for the field '{m.group(1)}' in "
-                f"materialized table {path.flink} using the scheduler time '{schedule_time}' "
-                "based on the date format 'yyyy-MM-dd HH:mm:ss'.",
-                java_class=SQL_EXECUTION_EXCEPTION,
-            )
-        out[m.group(1)] = value
-    return out
-
-
-def _shifted(text: str, pattern: str, zone: ZoneInfo, minus: dt.timedelta) -> str | None:
-    try:
-        local = dt.datetime.strptime(text.strip(), SCHEDULE_TIME_FORMAT).replace(tzinfo=zone)
-    except ValueError:
-        return None
-    shifted = (local.astimezone(dt.UTC) - minus).astimezone(zone)
-    return java_format(shifted, pattern)
-
-
-_JAVA = re.compile(r"'((?:[^']|'')*)'|(y+|M+|d+|H+|m+|s+|S+)|([A-Za-z])|([^A-Za-z']+)")
-
-
-def java_format(value: dt.datetime, pattern: str) -> str | None:
-    """``value`` formatted by a Java date pattern (letters y M d H m s S, quoted literals);
-    None for a pattern using other letters."""
-    out: list[str] = []
-    for m in _JAVA.finditer(pattern):
-        literal, field, other, text = m.groups()
-        if literal is not None:
-            out.append(literal.replace("''", "'") or "'")
-        elif text is not None:
-            out.append(text)
-        elif other is not None:
-            return None
-        else:
-            out.append(_field(value, field))
-    return "".join(out)
-
-
-def _field(value: dt.datetime, letters: str) -> str:
-    width = len(letters)
-    kind = letters[0]
-    if kind == "y":
-        return str(value.year % 100).zfill(2) if width == 2 else str(value.year).zfill(width)
-    if kind == "S":
-        return str(value.microsecond // 1000).zfill(3)[:width].ljust(width, "0")
-    number = {"M": value.month, "d": value.day, "H": value.hour, "m": value.minute,
-              "s": value.second}[kind]  # fmt: skip
-    return str(number).zfill(width)
+    return workflow.period_partition(path.flink, schedule_time, meta.options, freshness, zone)
 
 
 def save(session: DuckDBSession, path: Path, meta: TableMeta) -> None:
