@@ -174,6 +174,17 @@ class GatewayService:
 
     # ---- Statements and operations ----------------------------------------------------------
 
+    def _new_operation(
+        self, handle: SessionHandle, statement: str | None, principal: str | None
+    ) -> tuple[Session, Operation]:
+        """A new operation of the session (audited, counted against its limit), INITIALIZED."""
+        session = self._sessions.get(handle, principal)
+        op = Operation(new_operation_handle(), statement, self._on_status)
+        if self._audit is not None:
+            self._audit.begin(op, handle, principal)
+        session.add_operation(op, self._max_operations)
+        return session, op
+
     def execute_statement(
         self,
         handle: SessionHandle,
@@ -189,11 +200,7 @@ class GatewayService:
         REST layer runs it after the response is written, so the worker does not compete with
         the event loop for the GIL while the handle is being sent."""
         with failing("Failed to execute statement."):
-            session = self._sessions.get(handle, principal)
-            op = Operation(new_operation_handle(), statement, self._on_status)
-            if self._audit is not None:
-                self._audit.begin(op, handle, principal)
-            session.add_operation(op, self._max_operations)
+            session, op = self._new_operation(handle, statement, principal)
         overrides = dict(execution_config or {})
         op.try_move(S.PENDING)
 
@@ -450,11 +457,7 @@ class GatewayService:
         table (Flink's ``refreshMaterializedTable``); its result is the refresh job's row."""
         statement = f"ALTER MATERIALIZED TABLE {identifier} REFRESH"
         with failing("Failed to refresh materialized table."):
-            session = self._sessions.get(handle, principal)
-            op = Operation(new_operation_handle(), statement, self._on_status)
-            if self._audit is not None:
-                self._audit.begin(op, handle, principal)
-            session.add_operation(op, self._max_operations)
+            session, op = self._new_operation(handle, statement, principal)
         overrides = dict(execution_config or {})
         op.try_move(S.PENDING)
 
