@@ -1,6 +1,7 @@
-"""Materialized tables on the Flink engine: CONTINUOUS tables with their refresh job, one-time
-REFRESH [PARTITION] (also through the V3 refresh endpoint), DROP, and clear errors for what needs
-a workflow scheduler or savepoint handling."""
+"""Materialized tables on the Flink engine: CONTINUOUS tables with their refresh job, FULL tables
+with their cron workflow in the embedded scheduler (periodic refreshes, SUSPEND / RESUME / DROP),
+one-time and periodic REFRESH (also through the V3 refresh endpoint, with dynamic options), the V3
+workflow endpoints, and clear errors for what needs savepoint handling."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ import httpx
 import orjson
 import pytest
 
-from sqlgateway.engine.base import EngineSession
+from sqlgateway.engine.base import EngineSession, MaterializedRefresh
 from sqlgateway.engine.flink import FlinkEngine
 from sqlgateway.errors import ExecutionError
 
-from .conftest import open_session, run, wait_for
+from .conftest import op, open_session, run, wait_for
 
 pytest.importorskip("sqlgateway.server")
 
@@ -92,10 +93,8 @@ def test_refresh_answers_the_job_id_and_overwrites(session: EngineSession, tmp_p
 
 
 def test_unsupported_forms_name_what_is_missing(session: EngineSession, tmp_path: Path) -> None:
-    with pytest.raises(ExecutionError, match="workflow scheduler"):
-        run(session, _mt("mt_full", tmp_path / "full", mode="FULL"))
     with pytest.raises(ExecutionError, match="Cannot find table"):
-        run(session, "ALTER MATERIALIZED TABLE mt_full REFRESH")
+        run(session, "ALTER MATERIALIZED TABLE nope REFRESH")
     run(session, _mt("mt", tmp_path / "mt"))
     with pytest.raises(ExecutionError, match="execution.checkpointing.savepoint-dir"):
         run(session, "ALTER MATERIALIZED TABLE mt SUSPEND")
@@ -158,12 +157,21 @@ def test_refresh_endpoint_over_rest(tmp_path: Path) -> None:
             assert [col["name"] for col in columns] == ["job id", "cluster info"]
             assert len(rows) == 1 and len(rows[0][0]) == 32
             assert rows[0][1] == {"execution.target": "local"}
+            # no date-formatter option: a periodic refresh overwrites the whole table
             r = c.post(
                 f"/v3/sessions/{sh}/materialized-tables/{ident}/refresh",
                 json={"isPeriodic": True, "scheduleTime": "2024-01-01 00:00:00"},
             )
+            assert r.status_code == 200, r.text
+            rows, _ = _fetch(c, sh, r.json()["operationHandle"])
+            assert len(rows) == 1 and len(rows[0][0]) == 32
+            # dynamic options are table hints of the refresh job: the sink refuses an unknown one
+            r = c.post(
+                f"/v3/sessions/{sh}/materialized-tables/{ident}/refresh",
+                json={"isPeriodic": False, "dynamicOptions": {"no.such.option": "x"}},
+            )
             errors = _fetch_error(c, sh, r)
-            assert "not supported" in errors
+            assert "no.such.option" in errors, errors
     finally:
         gateway.stop()
 
@@ -196,3 +204,126 @@ def _fetch_error(c: httpx.Client, sh: str, response: httpx.Response) -> str:
             return r.text
         time.sleep(0.1)
     raise AssertionError("the refresh did not fail")
+
+
+MT = "`default_catalog`.`default_database`.`mt`"
+WORKFLOW = f"quartz_job_{MT}"
+
+
+def _names(path: Path) -> set[str]:
+    return {f.name for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")}
+
+
+def _stable(path: Path, quiet: float) -> set[str]:
+    """The table's files once they stopped changing for ``quiet`` seconds."""
+    seen, since = _names(path), time.monotonic()
+    while time.monotonic() - since < quiet:
+        time.sleep(0.25)
+        now = _names(path)
+        if now != seen:
+            seen, since = now, time.monotonic()
+    return seen
+
+
+def test_full_mode_refreshes_on_its_cron_workflow(
+    engine: FlinkEngine, session: EngineSession, tmp_path: Path
+) -> None:
+    path = tmp_path / "mt"
+    run(session, _mt("mt", path, mode="FULL").replace("'1' SECOND", "'3' SECOND"))
+    wf = engine.workflows.get(WORKFLOW)
+    assert wf is not None and wf.cron is not None and wf.cron.text == "0/3 * * * * ? *"
+    # the first fire's batch INSERT OVERWRITE fills the table, the next ones overwrite it
+    assert wait_for(lambda: len(_files_rows(path)) == 20, 60)
+    first = _names(path)
+    assert wait_for(lambda: _names(path) not in (first, set()), 60)
+    assert sorted(int(r[0]) for r in _files_rows(path)) == list(range(1, 21))
+    run(session, "ALTER MATERIALIZED TABLE mt SUSPEND")
+    assert wf.paused
+    with pytest.raises(ExecutionError, match="Failed to suspend the refresh workflow") as info:
+        run(session, "ALTER MATERIALIZED TABLE mt SUSPEND")
+    assert "refresh workflow has been suspended" in str(info.value.__cause__)
+    settled = _stable(path, 4.0)  # a refresh job submitted before SUSPEND may still land
+    time.sleep(6.5)  # two fire periods
+    assert _names(path) == settled, "a suspended workflow does not refresh"
+    run(session, "ALTER MATERIALIZED TABLE mt RESUME")
+    with pytest.raises(ExecutionError, match="refresh workflow has been resumed"):
+        run(session, "ALTER MATERIALIZED TABLE mt RESUME")
+    assert wait_for(lambda: _names(path) not in (settled, set()), 60)
+    run(session, "DROP MATERIALIZED TABLE mt")
+    assert engine.workflows.get(WORKFLOW) is None
+
+
+def test_periodic_refresh_derives_the_partition_from_the_schedule_time(
+    session: EngineSession, tmp_path: Path
+) -> None:
+    """The date-formatter options are read from the catalog and applied to the schedule time
+    minus the freshness. The filesystem connector refuses the formatter option in its sink (as
+    in Flink: such tables need a catalog-managed connector), which shows the refresh got past
+    the partition derivation to the INSERT OVERWRITE job."""
+    run(session, "SET 'table.local-time-zone' = 'UTC'")
+    run(
+        session,
+        f"CREATE MATERIALIZED TABLE mt PARTITIONED BY (ds) WITH ('connector' = 'filesystem', "
+        f"'path' = '{tmp_path / 'mt'}', 'format' = 'csv', 'partition.fields.ds.date-formatter' "
+        "= 'yyyy-MM-dd') FRESHNESS = INTERVAL '1' DAY REFRESH_MODE = FULL AS SELECT k, ds FROM "
+        "(VALUES (1, '2024-01-01'), (2, '2024-01-02')) AS t(k, ds)",
+    )
+    with pytest.raises(ExecutionError, match="scheduler time must not be null"):
+        session.refresh_materialized_table(op(), MT, MaterializedRefresh(periodic=True), {})
+    bad = MaterializedRefresh(periodic=True, schedule_time="2024-01-02T00:00:00")
+    with pytest.raises(ExecutionError, match="Failed to parse a valid partition value for the "
+                       "field 'ds'.*'2024-01-02T00:00:00'"):  # fmt: skip
+        session.refresh_materialized_table(op(), MT, bad, {})
+    good = MaterializedRefresh(periodic=True, schedule_time="2024-01-02 00:00:00")
+    with pytest.raises(ExecutionError) as info:
+        session.refresh_materialized_table(op(), MT, good, {})
+    chain, err = [], info.value
+    while err is not None:
+        chain.append(str(err))
+        err = err.__cause__  # type: ignore[assignment]
+    assert chain[0].startswith("Refreshing the materialized table")
+    assert any("partition.fields.ds.date-formatter" in c for c in chain[1:]), chain
+    run(session, "DROP MATERIALIZED TABLE mt")
+
+
+def _wf(c: httpx.Client, verb: str, method: str = "POST", **body: object) -> httpx.Response:
+    return c.request(method, f"/v3/workflow/embedded-scheduler/{verb}", json=body)
+
+
+def test_workflow_endpoints_on_a_flink_gateway(tmp_path: Path) -> None:
+    gateway = start_gateway(
+        {
+            "sql-gateway.engine": "flink",
+            "parallelism.default": "1",
+            "sql-gateway.flink.prestart": "false",
+        }
+    )
+    path = tmp_path / "mt"
+    try:
+        with httpx.Client(base_url=gateway.url, timeout=300) as c:
+            sh = c.post("/v3/sessions", json={}).json()["sessionHandle"]
+            # a FULL table firing once a day: its workflow exists, nothing fires in the test
+            full = _mt("mt", path, mode="FULL").replace("'1' SECOND", "'1' DAY")
+            for statement in (SOURCE, full):
+                oh = c.post(f"/v3/sessions/{sh}/statements", json={"statement": statement})
+                _fetch(c, sh, oh.json()["operationHandle"])
+            r = _wf(c, "create", materializedTableIdentifier=MT, cronExpression="* * * * * ?",
+                    initConfig={}, executionConfig={}, restEndpointUrl=gateway.url)  # fmt: skip
+            assert r.status_code == 500 and "quartz schedule job already exist" in r.text, r.text
+            key = {"workflowName": WORKFLOW, "workflowGroup": "default_group"}
+            assert _wf(c, "suspend", **key).json() == {}
+            assert _wf(c, "resume", dynamicOptions={}, **key).json() == {}
+            assert _files_rows(path) == []  # FULL mode: no refresh at CREATE
+            # every two seconds: the table's session runs the periodic refresh
+            r = _wf(c, "modify-cron-expression", "DELETE", cronExpression="0/2 * * * * ?", **key)
+            assert r.status_code == 200 and r.json() == {}, r.text
+            assert wait_for(lambda: len(_files_rows(path)) == 20, 60)
+            assert _wf(c, "delete", "DELETE", **key).json() == {}
+            r = _wf(c, "suspend", **key)
+            assert r.status_code == 500 and "non-existent quartz schedule job" in r.text
+            oh = c.post(
+                f"/v3/sessions/{sh}/statements", json={"statement": "DROP MATERIALIZED TABLE mt"}
+            )
+            _fetch(c, sh, oh.json()["operationHandle"])
+    finally:
+        gateway.stop()

@@ -15,13 +15,14 @@ from typing import Any
 import orjson
 
 from sqlgateway.config import Settings
-from sqlgateway.engine.base import Engine, EngineSession
+from sqlgateway.engine.base import Engine, EngineSession, WorkflowScheduler
 from sqlgateway.engine.flink import convert, options
 from sqlgateway.engine.flink.health import ClusterMonitor
 from sqlgateway.engine.flink.jvm import ILLEGAL_STATE, Jvm, JvmGeneration
 from sqlgateway.engine.flink.registry import JobRegistry
 from sqlgateway.engine.flink.session import FlinkSession
 from sqlgateway.engine.flink.source import JVM_ERRORS
+from sqlgateway.engine.flink.workflows import FlinkWorkflows
 from sqlgateway.errors import ExecutionError
 from sqlgateway.model import SessionHandle
 
@@ -64,6 +65,9 @@ class FlinkEngine(Engine):
         self._sessions: weakref.WeakSet[FlinkSession] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
+        # Quartz fires in the JVM's zone: the gateway's local-time-zone, else the process's
+        zone = self._defaults.get("table.local-time-zone", "")
+        self.workflows = FlinkWorkflows(self, "" if zone == "default" else zone)
         if settings.get(options.PRESTART):
             threading.Thread(target=self._warm_up, name="flink-warm-up", daemon=True).start()
 
@@ -104,8 +108,12 @@ class FlinkEngine(Engine):
             java_class="java.lang.UnsupportedOperationException",
         )
 
+    def workflow_scheduler(self) -> WorkflowScheduler:
+        return self.workflows
+
     def close(self) -> None:
         self._closed = True
+        self.workflows.stop()
         with self._lock:
             sessions = list(self._sessions)
         for session in sessions:
@@ -115,6 +123,11 @@ class FlinkEngine(Engine):
         self.jobs.close()
 
     # ---- used by sessions ---------------------------------------------------------------------
+
+    def open_sessions(self) -> list[FlinkSession]:
+        """The sessions open now."""
+        with self._lock:
+            return [s for s in self._sessions if s.is_open]
 
     @property
     def jvm(self) -> Jvm:

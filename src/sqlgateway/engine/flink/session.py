@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
-from sqlgateway.engine.base import EngineSession, StatementResult
+from sqlgateway.engine import workflow
+from sqlgateway.engine.base import EngineSession, MaterializedRefresh, StatementResult
 from sqlgateway.engine.common import PyRowBatch, StaticRowSource
 from sqlgateway.engine.flink import convert, registry
 from sqlgateway.engine.flink.jvm import ILLEGAL_STATE, JvmGeneration
@@ -33,6 +36,8 @@ class FlinkSession(EngineSession):
         self._defaults = defaults
         self._conf = dict(conf)
         self._lock = threading.Lock()
+        # statements and the scheduler's periodic refreshes take turns on the session's runner
+        self._turn = threading.RLock()
         self._sources: set[FlinkRowSource] = set()
         self._executing: OperationHandle | None = None
         self._closed = False
@@ -50,9 +55,19 @@ class FlinkSession(EngineSession):
         self._check_cluster()
         gen, runner = self._ensure_runner()
         target = self._engine.cluster_url({**self.get_config(), **overrides})
+        with self._turn:
+            return self._outcome(
+                gen, runner, handle, target, lambda: runner.execute(statement, dict(overrides)),
+                "MATERIALIZED" in statement.upper(),
+            )  # fmt: skip
+
+    def _outcome(
+        self, gen: JvmGeneration, runner: Any, handle: OperationHandle, target: str | None,
+        call: Callable[[], Any], workflows: bool = False,
+    ) -> StatementResult:  # fmt: skip
         self._executing = handle
         try:
-            outcome = self._call(gen, lambda: runner.execute(statement, dict(overrides)))
+            outcome = self._call(gen, call)
             meta = convert.parse_meta(self._call(gen, outcome.meta))
             job_id = meta.get("jobId")
             if job_id is not None and target is not None:
@@ -64,6 +79,8 @@ class FlinkSession(EngineSession):
         finally:
             self._executing = None
             self._refresh_config(gen, runner)
+            if workflows:
+                self._apply_workflow_events(gen, runner)
         columns = convert.columns(meta)
         source = self._source(gen, runner, fetcher, columns, job_id)
         return StatementResult(
@@ -72,16 +89,78 @@ class FlinkSession(EngineSession):
 
     def configure(self, handle: OperationHandle, statement: str) -> None:
         gen, runner = self._ensure_runner()
-        self._executing = handle
-        try:
-            outcome = self._call(gen, lambda: runner.configure(statement))
-            convert.parse_meta(self._call(gen, outcome.meta))
-            fetcher = self._call(gen, outcome.fetcher)
-            if fetcher is not None:
-                self._call(gen, lambda: runner.release(fetcher))
-        finally:
-            self._executing = None
-            self._refresh_config(gen, runner)
+        with self._turn:
+            self._executing = handle
+            try:
+                outcome = self._call(gen, lambda: runner.configure(statement))
+                convert.parse_meta(self._call(gen, outcome.meta))
+                fetcher = self._call(gen, outcome.fetcher)
+                if fetcher is not None:
+                    self._call(gen, lambda: runner.release(fetcher))
+            finally:
+                self._executing = None
+                self._refresh_config(gen, runner)
+                if "MATERIALIZED" in statement.upper():
+                    self._apply_workflow_events(gen, runner)
+
+    def refresh_materialized_table(
+        self, handle: OperationHandle, identifier: str, refresh: MaterializedRefresh,
+        overrides: Mapping[str, str],
+    ) -> StatementResult:  # fmt: skip
+        """Flink's ``refreshMaterializedTable``: a periodic refresh overwrites the partition of
+        its schedule time (engine/workflow.py), dynamic options become table hints."""
+        self._check_cluster()
+        gen, runner = self._ensure_runner()
+        target = self._engine.cluster_url({**self.get_config(), **overrides})
+        with self._turn:
+            partitions = dict(refresh.static_partitions)
+            if refresh.periodic:
+                partitions = self._period_partition(gen, runner, identifier, refresh, overrides)
+            return self._outcome(
+                gen, runner, handle, target,
+                lambda: runner.refreshMaterialized(
+                    identifier, partitions, refresh.periodic, dict(refresh.dynamic_options),
+                    dict(overrides),
+                ),
+            )  # fmt: skip
+
+    def _period_partition(
+        self, gen: JvmGeneration, runner: Any, identifier: str, refresh: MaterializedRefresh,
+        overrides: Mapping[str, str],
+    ) -> dict[str, str]:  # fmt: skip
+        outcome = self._call(gen, lambda: runner.describeMaterialized(identifier, dict(overrides)))
+        info = convert.parse_meta(self._call(gen, outcome.meta))["info"]
+        freshness = dt.timedelta(milliseconds=int(info["freshnessMillis"]))
+        return workflow.period_partition(
+            str(info["identifier"]), refresh.schedule_time, info["options"], freshness,
+            _zone(str(info["zone"])),
+        )  # fmt: skip
+
+    def drop_materialized(self, identifier: str) -> None:
+        """Drop a materialized table from the catalog (its workflow could not be created)."""
+        gen, runner = self._ensure_runner()
+        outcome = self._call(gen, lambda: runner.dropMaterialized(identifier))
+        convert.parse_meta(self._call(gen, outcome.meta))
+
+    def holds(self, identifier: str) -> bool:
+        """True when this session's in-memory catalog holds the table ``identifier``."""
+        if self._closed or not self._gen.alive:
+            return False
+        with contextlib.suppress(*JVM_ERRORS):
+            return bool(self._runner.holds(identifier))
+        return False
+
+    @property
+    def is_open(self) -> bool:
+        """False once the session is closed."""
+        return not self._closed
+
+    def _apply_workflow_events(self, gen: JvmGeneration, runner: Any) -> None:
+        if not gen.alive:
+            return
+        events = orjson.loads(self._call(gen, runner.takeWorkflowEvents))
+        if events:
+            self._engine.workflows.apply(self, events)
 
     def complete(self, statement: str, position: int) -> list[str]:
         gen, runner = self._ensure_runner()
@@ -109,6 +188,7 @@ class FlinkSession(EngineSession):
             source.close()
         if self._cluster_url is not None:
             self._engine.monitor.unregister(self._cluster_url)
+        self._end_workflows()
         if self._gen.alive:
             cancel_inserts = self._conf.get("execution.target", "local") == "local"
             with contextlib.suppress(*JVM_ERRORS):
@@ -121,6 +201,17 @@ class FlinkSession(EngineSession):
             self._engine.jobs.discard(job)
 
     # ---- helpers --------------------------------------------------------------------------------
+
+    def _end_workflows(self) -> None:
+        """The tables this session created in an in-memory catalog end with it: so do their
+        workflows (the others' fires open a session with the workflow's init config)."""
+        for wf in self._engine.workflows.owned_by(self):
+            gone = True
+            if self._gen.alive:
+                with contextlib.suppress(*JVM_ERRORS):
+                    gone = bool(self._runner.inMemory(wf.identifier))
+            if gone:
+                self._engine.workflows.forget(wf)
 
     def fail_results(self, url: str, message: str) -> None:
         """The remote cluster at ``url`` is lost: fail this session's running results and
@@ -229,3 +320,10 @@ class FlinkSession(EngineSession):
         with self._lock:
             self._sources.add(source)
         return source
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, OSError, LookupError):
+        return ZoneInfo("UTC")

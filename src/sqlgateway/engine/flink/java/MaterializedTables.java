@@ -44,9 +44,11 @@ import java.util.TreeSet;
  * distribution allows it: CONTINUOUS tables (created in the catalog, then a streaming refresh job
  * INSERTs the definition query), one-time REFRESH [PARTITION] (a batch INSERT OVERWRITE job,
  * answering its job id), SUSPEND (stop with savepoint) / RESUME (restore from it), DROP (cancels
- * the refresh job). FULL refresh mode needs a workflow scheduler and AS-query changes need a
- * suspend-alter-restore step, which this engine does not have: those fail with an error naming
- * what is missing. Whether a catalog can store a materialized table is the catalog's decision
+ * the refresh job). FULL tables are created in the catalog with their refresh workflow recorded
+ * as an event for Python's embedded scheduler (engine/workflow.py), which fires the periodic
+ * refreshes; SUSPEND / RESUME / DROP of a FULL table record the matching workflow events.
+ * AS-query changes need a suspend-alter-restore step, which this engine does not have: they fail
+ * with an error naming what is missing. Whether a catalog can store a materialized table is the catalog's decision
  * (its own error is kept).
  */
 final class MaterializedTables {
@@ -60,18 +62,21 @@ final class MaterializedTables {
     private final Configuration conf;
     private final TimeZone zone;
     private final List<JobClient> jobs;
+    private final List<Map<String, Object>> workflowEvents;
 
     MaterializedTables(
             CatalogManager catalogs,
             Submitter submitter,
             Configuration conf,
             TimeZone zone,
-            List<JobClient> jobs) {
+            List<JobClient> jobs,
+            List<Map<String, Object>> workflowEvents) {
         this.catalogs = catalogs;
         this.submitter = submitter;
         this.conf = conf;
         this.zone = zone;
         this.jobs = jobs;
+        this.workflowEvents = workflowEvents;
     }
 
     /** Null when the operation is not handled here (the caller runs it as usual). */
@@ -79,7 +84,8 @@ final class MaterializedTables {
         if (op instanceof CreateMaterializedTableOperation) {
             return create((CreateMaterializedTableOperation) op, executeInCatalog);
         } else if (op instanceof AlterMaterializedTableRefreshOperation) {
-            return refresh((AlterMaterializedTableRefreshOperation) op);
+            AlterMaterializedTableRefreshOperation refresh = (AlterMaterializedTableRefreshOperation) op;
+            return refresh(refresh.getTableIdentifier(), refresh.getPartitionSpec(), false, Map.of());
         } else if (op instanceof DropMaterializedTableOperation) {
             return drop((DropMaterializedTableOperation) op, executeInCatalog);
         } else if (op instanceof AlterMaterializedTableSuspendOperation) {
@@ -93,7 +99,7 @@ final class MaterializedTables {
                         + " is not supported by the sqlgateway Flink engine: changing a "
                         + "materialized table's schema or query needs its refresh job suspended, "
                         + "the table altered and the job restored in one step, which this engine "
-                        + "does not do yet. Supported: CREATE (REFRESH_MODE = CONTINUOUS), ALTER ... "
+                        + "does not do yet. Supported: CREATE, ALTER ... "
                         + "REFRESH [PARTITION], SUSPEND, RESUME, DROP.");
     }
 
@@ -102,13 +108,10 @@ final class MaterializedTables {
         ObjectIdentifier id = op.getTableIdentifier();
         ResolvedCatalogMaterializedTable table = op.getCatalogMaterializedTable();
         if (table.getRefreshMode() == RefreshMode.FULL) {
-            throw new UnsupportedOperationException(
-                    String.format(
-                            "Materialized table %s has REFRESH_MODE = FULL, which needs a workflow "
-                                    + "scheduler ('workflow-scheduler.type') to run its periodic "
-                                    + "refresh; the sqlgateway Flink engine has none. Use "
-                                    + "REFRESH_MODE = CONTINUOUS (or a smaller FRESHNESS).",
-                            id.asSummaryString()));
+            executeInCatalog.run();
+            updateFull(id, materialized(id), RefreshStatus.ACTIVATED);
+            workflowEvents.add(event("create", id, table, Map.of()));
+            return null;
         }
         executeInCatalog.run();
         try {
@@ -171,6 +174,79 @@ final class MaterializedTables {
         catalogs.alterTable(updated, changes, id, false);
     }
 
+    /** Records the FULL table's status with its workflow (Flink's EmbeddedRefreshHandler). */
+    private void updateFull(
+            ObjectIdentifier id, ResolvedCatalogMaterializedTable table, RefreshStatus status)
+            throws Exception {
+        String summary =
+                String.format(
+                        "{\n  workflowName: quartz_job_%s,\n  workflowGroup: default_group\n}",
+                        id.asSerializableString());
+        byte[] bytes = summary.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        CatalogMaterializedTable updated = table.getOrigin().copy(status, summary, bytes);
+        List<TableChange> changes = new ArrayList<>();
+        changes.add(TableChange.modifyRefreshStatus(status));
+        changes.add(TableChange.modifyRefreshHandler(summary, bytes));
+        catalogs.alterTable(updated, changes, id, false);
+    }
+
+    private static Map<String, Object> event(
+            String action,
+            ObjectIdentifier id,
+            ResolvedCatalogMaterializedTable table,
+            Map<String, String> dynamicOptions) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("action", action);
+        e.put("identifier", id.asSerializableString());
+        e.put("interval", table.getDefinitionFreshness().getIntervalInt());
+        e.put("unit", table.getDefinitionFreshness().getTimeUnit().name());
+        e.put("dynamicOptions", new HashMap<>(dynamicOptions));
+        return e;
+    }
+
+    /** What Python needs for a periodic refresh (Flink's getPeriodRefreshPartition inputs). */
+    Outcome describe(ObjectIdentifier id) {
+        ResolvedCatalogMaterializedTable table = materialized(id);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("identifier", id.asSerializableString());
+        info.put("options", new HashMap<>(table.getOptions()));
+        info.put("freshnessMillis", table.getDefinitionFreshness().toDuration().toMillis());
+        info.put("refreshMode", table.getRefreshMode().name());
+        info.put("zone", zone.getID());
+        return Outcome.info(info);
+    }
+
+    private Outcome suspendFull(ObjectIdentifier id, ResolvedCatalogMaterializedTable table)
+            throws Exception {
+        if (table.getRefreshStatus() == RefreshStatus.SUSPENDED) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Failed to suspend the refresh workflow for materialized table %s.", id),
+                    new IllegalStateException(
+                            String.format(
+                                    "Materialized table %s refresh workflow has been suspended.",
+                                    id)));
+        }
+        updateFull(id, table, RefreshStatus.SUSPENDED);
+        workflowEvents.add(event("suspend", id, table, Map.of()));
+        return null;
+    }
+
+    private Outcome resumeFull(
+            ObjectIdentifier id,
+            ResolvedCatalogMaterializedTable table,
+            Map<String, String> dynamicOptions)
+            throws Exception {
+        if (table.getRefreshStatus() == RefreshStatus.ACTIVATED) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Materialized table %s refresh workflow has been resumed.", id));
+        }
+        updateFull(id, table, RefreshStatus.ACTIVATED);
+        workflowEvents.add(event("resume", id, table, dynamicOptions));
+        return null;
+    }
+
     private static String withOptions(ObjectIdentifier id, Map<String, String> options) {
         if (options.isEmpty()) {
             return id.asSerializableString();
@@ -183,7 +259,10 @@ final class MaterializedTables {
     }
 
     private Outcome suspend(ObjectIdentifier id) throws Exception {
-        ResolvedCatalogMaterializedTable table = continuous(id, "SUSPEND");
+        ResolvedCatalogMaterializedTable table = materialized(id);
+        if (table.getRefreshMode() == RefreshMode.FULL) {
+            return suspendFull(id, table);
+        }
         ContinuousRefreshHandler handler = handler(table);
         if (table.getRefreshStatus() == RefreshStatus.SUSPENDED) {
             throw new IllegalStateException(
@@ -225,7 +304,10 @@ final class MaterializedTables {
 
     private Outcome resume(ObjectIdentifier id, Map<String, String> dynamicOptions)
             throws Exception {
-        ResolvedCatalogMaterializedTable table = continuous(id, "RESUME");
+        ResolvedCatalogMaterializedTable table = materialized(id);
+        if (table.getRefreshMode() == RefreshMode.FULL) {
+            return resumeFull(id, table, dynamicOptions);
+        }
         ContinuousRefreshHandler handler = handler(table);
         if (table.getRefreshStatus() == RefreshStatus.ACTIVATED && running(handler.getJobId())) {
             throw new IllegalStateException(
@@ -243,19 +325,6 @@ final class MaterializedTables {
                     e);
         }
         return null;
-    }
-
-    private ResolvedCatalogMaterializedTable continuous(ObjectIdentifier id, String what) {
-        ResolvedCatalogMaterializedTable table = materialized(id);
-        if (table.getRefreshMode() == RefreshMode.FULL) {
-            throw new UnsupportedOperationException(
-                    String.format(
-                            "%s of materialized table %s (REFRESH_MODE = FULL) needs a workflow "
-                                    + "scheduler ('workflow-scheduler.type'); the sqlgateway Flink "
-                                    + "engine has none.",
-                            what, id.asSummaryString()));
-        }
-        return table;
     }
 
     private static ContinuousRefreshHandler handler(ResolvedCatalogMaterializedTable table)
@@ -327,21 +396,31 @@ final class MaterializedTables {
         }
     }
 
-    private Outcome refresh(AlterMaterializedTableRefreshOperation op) throws Exception {
-        ObjectIdentifier id = op.getTableIdentifier();
+    /**
+     * A batch INSERT OVERWRITE of the partitions (periodic: derived by Python from the schedule
+     * time) with the dynamic options as table hints; its row: job id and cluster info.
+     */
+    Outcome refresh(
+            ObjectIdentifier id,
+            Map<String, String> partitions,
+            boolean periodic,
+            Map<String, String> dynamicOptions)
+            throws Exception {
         ResolvedCatalogMaterializedTable table = materialized(id);
-        Map<String, String> partitions = op.getPartitionSpec();
         validatePartitions(partitions, table);
         Map<String, String> extra = new HashMap<>();
         extra.put("execution.runtime-mode", "batch");
         extra.put(
                 "pipeline.name",
-                String.format("Materialized_table_%s_one_time_refresh_job", id.asSerializableString()));
+                String.format(
+                        "Materialized_table_%s_%s_refresh_job",
+                        id.asSerializableString(),
+                        periodic ? "periodic" : "one_time"));
         StringBuilder insert =
                 new StringBuilder(
                         String.format(
                                 "INSERT OVERWRITE %s\n  SELECT * FROM (%s)",
-                                id.asSerializableString(), table.getExpandedQuery()));
+                                withOptions(id, dynamicOptions), table.getExpandedQuery()));
         if (!partitions.isEmpty()) {
             List<String> terms = new ArrayList<>();
             for (Map.Entry<String, String> e : new java.util.TreeMap<>(partitions).entrySet()) {
@@ -381,6 +460,10 @@ final class MaterializedTables {
                     String.format("Materialized table with identifier %s does not exist.", id));
         }
         ResolvedCatalogMaterializedTable table = materialized(id);
+        if (table.getRefreshMode() == RefreshMode.FULL
+                && table.getRefreshStatus() != RefreshStatus.INITIALIZING) {
+            workflowEvents.add(event("drop", id, table, Map.of()));
+        }
         if (table.getRefreshMode() == RefreshMode.CONTINUOUS
                 && table.getRefreshStatus() == RefreshStatus.ACTIVATED
                 && table.getSerializedRefreshHandler() != null) {

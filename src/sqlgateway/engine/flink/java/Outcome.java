@@ -149,6 +149,13 @@ public final class Outcome {
         return strings(new String[] {"key", "value"}, rows, "SUCCESS_WITH_CONTENT", null, zone);
     }
 
+    /** A description for Python (no rows): the values under "info" in the meta. */
+    static Outcome info(Map<String, Object> values) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.set("info", MAPPER.valueToTree(values));
+        return new Outcome(n.toString(), null);
+    }
+
     static Outcome candidates(String[] hints) {
         ObjectNode n = MAPPER.createObjectNode();
         var arr = n.putArray("candidates");

@@ -57,6 +57,8 @@ public final class SessionRunner {
     private final List<ModifyOperation> statementSet = new ArrayList<>();
     private final List<JobClient> jobs = Collections.synchronizedList(new ArrayList<>());
     private final List<RowFetcher> fetchers = Collections.synchronizedList(new ArrayList<>());
+    private final List<Map<String, Object>> workflowEvents =
+            Collections.synchronizedList(new ArrayList<>());
     private final int bufferRows;
     private boolean inStatementSet;
     private volatile Future<Outcome> current;
@@ -152,6 +154,79 @@ public final class SessionRunner {
 
     public Map<String, String> config() {
         return state.sessionConfig();
+    }
+
+    /**
+     * The refresh-workflow changes of FULL-mode materialized tables since the last call (create,
+     * suspend, resume, drop), as a JSON array: Python's embedded scheduler applies them.
+     */
+    public String takeWorkflowEvents() {
+        List<Map<String, Object>> out;
+        synchronized (workflowEvents) {
+            out = new ArrayList<>(workflowEvents);
+            workflowEvents.clear();
+        }
+        return new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(out)
+                .toString();
+    }
+
+    /** What a periodic refresh needs of a materialized table (its meta "info"). */
+    public Outcome describeMaterialized(String identifier, Map<String, String> overrides) {
+        return run(() -> materialized(overrides).describe(qualify(identifier)));
+    }
+
+    /**
+     * The V3 refresh endpoint: INSERT OVERWRITE of the partition spec with the dynamic options as
+     * table hints (MaterializedTableManager.refreshMaterializedTable).
+     */
+    public Outcome refreshMaterialized(
+            String identifier,
+            Map<String, String> partitions,
+            boolean periodic,
+            Map<String, String> dynamicOptions,
+            Map<String, String> overrides) {
+        return run(
+                () ->
+                        materialized(overrides)
+                                .refresh(qualify(identifier), partitions, periodic, dynamicOptions));
+    }
+
+    /**
+     * True when the table's catalog keeps it in memory (it ends with the session, so does its
+     * refresh workflow).
+     */
+    public boolean inMemory(String identifier) {
+        org.apache.flink.table.catalog.ObjectIdentifier id = qualify(identifier);
+        return state.catalogManager()
+                .getCatalog(id.getCatalogName())
+                .map(c -> c instanceof org.apache.flink.table.catalog.GenericInMemoryCatalog)
+                .orElse(true);
+    }
+
+    /** True when this session's in-memory catalog holds the table (only it can refresh it). */
+    public boolean holds(String identifier) {
+        try {
+            return inMemory(identifier)
+                    && state.catalogManager().getTable(qualify(identifier)).isPresent();
+        } catch (RuntimeException e) {
+            return false; // not an identifier of this session's catalogs
+        }
+    }
+
+    /** Drops a materialized table whose refresh workflow could not be created. */
+    public Outcome dropMaterialized(String identifier) {
+        return run(
+                () -> {
+                    state.catalogManager().dropMaterializedTable(qualify(identifier), true);
+                    return ok(null);
+                });
+    }
+
+    private org.apache.flink.table.catalog.ObjectIdentifier qualify(String identifier) {
+        TableEnvironmentInternal env = state.tableEnv(Map.of());
+        return state.catalogManager()
+                .qualifyIdentifier(env.getParser().parseIdentifier(identifier));
     }
 
     /** The session configuration as one JSON object (one Py4J round trip). */
@@ -341,7 +416,8 @@ public final class SessionRunner {
                 (statement, extra) -> submitInsert(statement, overrides, extra),
                 state.operationConfig(overrides),
                 state.zone(overrides),
-                jobs);
+                jobs,
+                workflowEvents);
     }
 
     /** Submits a generated INSERT (materialized-table refresh) with extra job configuration. */
