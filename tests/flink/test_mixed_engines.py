@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -87,3 +88,34 @@ def test_duckdb_sessions_keep_working_while_the_jvm_is_dead(
     assert rows == [[7]]
     for sh in (duck, flink):
         client.delete(f"/v3/sessions/{sh}")
+
+
+def test_workflow_endpoints_reach_the_engine_holding_the_workflow(
+    gateway: RunningGateway, client: httpx.Client, tmp_path: Path
+) -> None:
+    """The V3 embedded-scheduler endpoints see both engines' workflows as one scheduler."""
+    flink = open_session(client, properties={"sql-gateway.engine": "flink"})
+    fetch_all(client, flink, execute(client, flink, (
+        "CREATE MATERIALIZED TABLE full_mt WITH ('connector' = 'filesystem', 'path' = "
+        f"'{tmp_path / 'mt'}', 'format' = 'csv') FRESHNESS = INTERVAL '1' DAY "
+        "REFRESH_MODE = FULL AS SELECT 1 AS k")))  # fmt: skip
+    name = "quartz_job_`default_catalog`.`default_database`.`full_mt`"
+    key = {"workflowName": name, "workflowGroup": "default_group"}
+    flink_workflows = gateway.service.engine.started["flink"].workflows  # type: ignore[attr-defined]
+    duck_workflows = gateway.service.engine.started["duckdb"].scheduler  # type: ignore[attr-defined]
+    r = client.post("/v3/workflow/embedded-scheduler/suspend", json=key)
+    assert r.status_code == 200, r.text
+    assert flink_workflows.get(name).paused
+    # a workflow is created on the engine its init config chooses
+    for engine, workflows in (("flink", flink_workflows), ("duckdb", duck_workflows)):
+        r = client.post("/v3/workflow/embedded-scheduler/create", json={
+            "materializedTableIdentifier": f"`c`.`d`.`{engine}_t`",
+            "cronExpression": "0 0 0 1 1 ? 2199", "initConfig": {"sql-gateway.engine": engine},
+            "executionConfig": {}, "restEndpointUrl": gateway.url})  # fmt: skip
+        assert r.status_code == 200, r.text
+        assert workflows.get(r.json()["workflowName"]) is not None
+        r = client.request("DELETE", "/v3/workflow/embedded-scheduler/delete", json=r.json())
+        assert r.status_code == 200, r.text
+    fetch_all(client, flink, execute(client, flink, "DROP MATERIALIZED TABLE full_mt"))
+    assert flink_workflows.get(name) is None
+    client.delete(f"/v3/sessions/{flink}")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from sqlgateway import config
 from sqlgateway.config import ConfigError, Settings
 from sqlgateway.engine.base import Engine, EngineSession, WorkflowScheduler
+from sqlgateway.engine.workflow import EmbeddedScheduler
 from sqlgateway.errors import ExecutionError
 from sqlgateway.model import SessionHandle
 
@@ -114,17 +115,20 @@ class SessionEngines(Engine):
         return self.owner(session).deploy_script(session, script, script_uri, overrides)
 
     def workflow_scheduler(self) -> WorkflowScheduler:
-        """The default engine's embedded scheduler, else the first started engine's with one."""
-        try:
-            return self.default.workflow_scheduler()
-        except ExecutionError:
-            for engine in list(self._engines.values()):
-                if engine is not self.default:
-                    try:
-                        return engine.workflow_scheduler()
-                    except ExecutionError:
-                        continue
-            raise
+        """The engines' embedded schedulers as one (Flink's gateway has one): a workflow is
+        created on the engine a session with its init config would run on (as Flink's Quartz
+        job opens such a session), and found on whichever engine holds it."""
+        return _EngineSchedulers(self)
+
+    def schedulers(self) -> list[WorkflowScheduler]:
+        """The embedded schedulers of the started engines, the default engine's first."""
+        out: list[WorkflowScheduler] = []
+        for engine in [self.default, *(e for e in self._engines.values() if e is not self.default)]:
+            try:
+                out.append(engine.workflow_scheduler())
+            except ExecutionError:
+                continue
+        return out
 
     def close(self) -> None:
         with self._lock:
@@ -155,3 +159,50 @@ def allowed_engines(settings: Settings, known: tuple[str, ...]) -> tuple[str, ..
             )
         names.append(name)
     return tuple(names)
+
+
+class _EngineSchedulers(WorkflowScheduler):
+    """The V3 ``/workflow/embedded-scheduler/*`` view over every started engine's scheduler."""
+
+    def __init__(self, engines: SessionEngines) -> None:
+        self._engines = engines
+
+    def create(
+        self, identifier: str, cron_expression: str, dynamic_options: Mapping[str, str],
+        init_config: Mapping[str, str], execution_config: Mapping[str, str],
+        rest_endpoint_url: str | None,
+    ) -> tuple[str, str]:  # fmt: skip
+        try:
+            scheduler = self._engines.engine_for(init_config).workflow_scheduler()
+        except ExecutionError:
+            scheduler = self._holder("", "")
+        return scheduler.create(identifier, cron_expression, dynamic_options, init_config,
+                                execution_config, rest_endpoint_url)  # fmt: skip
+
+    def suspend(self, name: str, group: str) -> None:
+        self._holder(name, group).suspend(name, group)
+
+    def resume(self, name: str, group: str, dynamic_options: Mapping[str, str]) -> None:
+        self._holder(name, group).resume(name, group, dynamic_options)
+
+    def delete(self, name: str, group: str) -> None:
+        for scheduler in self._all():
+            scheduler.delete(name, group)
+
+    def modify_cron(self, name: str, group: str, cron_expression: str) -> None:
+        self._holder(name, group).modify_cron(name, group, cron_expression)
+
+    def _all(self) -> list[WorkflowScheduler]:
+        found = self._engines.schedulers()
+        if not found:
+            self._engines.default.workflow_scheduler()  # raises the engine's own error
+        return found
+
+    def _holder(self, name: str, group: str) -> WorkflowScheduler:
+        """The scheduler holding the workflow, else the default one (Flink's error for a
+        workflow that does not exist)."""
+        found = self._all()
+        for scheduler in found:
+            if isinstance(scheduler, EmbeddedScheduler) and scheduler.get(name, group):
+                return scheduler
+        return found[0]
