@@ -142,6 +142,18 @@ class FlinkSession(EngineSession):
         outcome = self._call(gen, lambda: runner.dropMaterialized(identifier))
         convert.parse_meta(self._call(gen, outcome.meta))
 
+    def init_config(self) -> dict[str, str]:
+        """Flink's ``getSessionInitializationConf``: the session configuration a refresh
+        workflow opens its sessions with (what differs from the defaults, without the resources
+        directory and the workflow-scheduler options)."""
+        return {
+            k: v
+            for k, v in self.get_config().items()
+            if self._defaults.get(k) != v
+            and k != "table.resources.download-dir"
+            and not k.startswith("workflow-scheduler.")
+        }
+
     def holds(self, identifier: str) -> bool:
         """True when this session's in-memory catalog holds the table ``identifier``."""
         if self._closed or not self._gen.alive:

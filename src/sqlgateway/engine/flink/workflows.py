@@ -59,7 +59,7 @@ class FlinkWorkflows(EmbeddedScheduler):
                 self._owners.pop(name, None)
             else:
                 if self.get(name) is None:  # e.g. deleted through the V3 endpoint
-                    self.add(self._workflow(event, session.get_config()))
+                    self.add(self._workflow(event, session.init_config()))
                 if action == "suspend":
                     self.suspend(name, GROUP)
                 else:
@@ -69,7 +69,7 @@ class FlinkWorkflows(EmbeddedScheduler):
     def _create(self, session: FlinkSession, event: Mapping[str, Any]) -> None:
         identifier = str(event["identifier"])
         try:
-            self.add(self._workflow(event, session.get_config()))
+            self.add(self._workflow(event, session.init_config()))
         except ExecutionError as exc:  # Flink drops the table again ("weak atomicity")
             session.drop_materialized(identifier)
             raise ExecutionError(
