@@ -327,3 +327,24 @@ def test_workflow_endpoints_on_a_flink_gateway(tmp_path: Path) -> None:
             _fetch(c, sh, oh.json()["operationHandle"])
     finally:
         gateway.stop()
+
+
+def test_a_workflow_fires_in_the_session_holding_its_table(
+    engine: FlinkEngine, tmp_path: Path
+) -> None:
+    """A workflow of the V3 endpoints refreshes a table of a session's in-memory catalog in that
+    session; the table ends with the session, and so does the workflow."""
+    s = open_session(engine, **{"parallelism.default": "1"})
+    path = tmp_path / "mt"
+    try:
+        run(s, SOURCE)
+        run(s, _mt("mt", path))  # CONTINUOUS over a bounded source: its job ends
+        assert wait_for(lambda: len(_files_rows(path)) == 20, 120)
+        first = _stable(path, 2.0)
+        name, group = engine.workflows.create(MT, "0/2 * * * * ?", {}, {}, {}, None)
+        assert (name, group) == (WORKFLOW, "default_group")
+        assert wait_for(lambda: _names(path) not in (first, set()), 60)
+        assert sorted(int(r[0]) for r in _files_rows(path)) == list(range(1, 21))
+    finally:
+        s.close()
+    assert engine.workflows.get(WORKFLOW) is None
