@@ -245,7 +245,9 @@ def _replace_table(table: exp.Table, physical: str) -> None:
         alias = exp.TableAlias(this=exp.to_identifier(table.name), columns=columns)
     if physical.startswith("("):
         inner = sqlglot.parse_one(physical[1:-1], read="duckdb")
-        table.replace(exp.Subquery(this=inner, alias=alias.copy()))
+        sub = exp.Subquery(this=inner, alias=alias.copy())
+        sub.meta["sqlgateway_resolved"] = True  # typed.RESOLVED: retyped when it was expanded
+        table.replace(sub)
     else:
         raw = exp.to_table(physical, dialect="duckdb")
         raw.set("alias", alias.copy())
@@ -383,8 +385,9 @@ def _json_value(args: list[exp.Expr]) -> exp.Expr:
 def _name_expressions(tree: exp.Expr) -> None:
     """Unnamed select items get a marker alias, renamed to ``EXPR$<position>`` afterwards."""
     select = tree if isinstance(tree, exp.Select) else None
-    if select is None and isinstance(tree, exp.Subquery | exp.Union):
-        return
+    while isinstance(tree, exp.Union):  # Flink names a set operation's columns by its first
+        tree = tree.this  # branch (unnamed items: EXPR$<position>)
+        select = tree if isinstance(tree, exp.Select) else None
     if select is None:
         return
     for i, item in enumerate(select.expressions):

@@ -56,7 +56,7 @@ def translate(
         return cached
     resolver = _Resolver(session, home=home, stream_rows=stream_rows)
     try:
-        result = dialect.translate_query(text, resolver), resolver
+        result = typed_translation(session, dialect.translate_query(text, resolver)), resolver
     except ExecutionError as exc:
         if exc.java_class != PARSER_EXCEPTION:
             raise
@@ -106,16 +106,25 @@ def columns_of(tr: dialect.Translation, rel: Any) -> list[Column]:
     ]
 
 
-def bind(cur: Any, tr: dialect.Translation) -> tuple[dialect.Translation, Any]:
-    """The DuckDB relation of ``tr``, after the type-dependent fixes (typed.retype)."""
-    rel = cur.sql(tr.sql)
-    if rel is None or tr.tree is None:
-        return tr, rel
-    tree = typed.retype(cur, tr.tree)
+def typed_translation(session: DuckDBSession, tr: dialect.Translation) -> dialect.Translation:
+    """``tr`` after the type-dependent fixes (typed.retype) in every SELECT scope: every query
+    path (queries, INSERT, CREATE TABLE AS, views, materialized tables, statement sets,
+    EXPLAIN) translates through here."""
+    if tr.tree is None:
+        return tr
+    cur = session.engine.cursor()
+    try:
+        tree = typed.retype(cur, tr.tree)
+    finally:
+        cur.close()
     if tree is None:
-        return tr, rel
-    sql = tree.sql(dialect="duckdb")
-    return dialect.Translation(sql, tr.tables, tree, tr.types), cur.sql(sql)
+        return tr
+    return dialect.Translation(tree.sql(dialect="duckdb"), tr.tables, tree, tr.types)
+
+
+def bind(cur: Any, tr: dialect.Translation) -> tuple[dialect.Translation, Any]:
+    """The DuckDB relation of ``tr`` (already retyped by ``translate``)."""
+    return tr, cur.sql(tr.sql)
 
 
 def exportable(rel: Any) -> Any:

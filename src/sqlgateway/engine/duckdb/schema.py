@@ -63,7 +63,7 @@ class Resolver:
             if self.depth >= MAX_VIEW_DEPTH:
                 raise validation(f"View {path.dotted} is recursive or nested too deeply.")
             inner = Resolver(self.session, meta.home, self.depth + 1, self.stream_rows)
-            sql = dialect.translate_query(meta.query or "", inner).sql
+            sql = _typed(self.session, dialect.translate_query(meta.query or "", inner))
             self.unbounded.extend(inner.unbounded)
             self.reads_files = self.reads_files or inner.reads_files
             if meta.columns:
@@ -81,6 +81,13 @@ class Resolver:
         else:
             base = f"SELECT * FROM {meta.physical}"
         return with_computed(meta, base)
+
+
+def _typed(session: DuckDBSession, tr: dialect.Translation) -> str:
+    """A view's query with the type-dependent fixes (queries.typed_translation)."""
+    from sqlgateway.engine.duckdb.queries import typed_translation
+
+    return typed_translation(session, tr).sql
 
 
 def with_computed(meta: TableMeta, base: str) -> str:

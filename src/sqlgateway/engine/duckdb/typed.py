@@ -6,17 +6,22 @@ TIMESTAMPADD on a TIMESTAMP(3) a TIMESTAMP(3)), and some behave differently by t
 DOUBLE rounds its decimal digits half-up, CAST of a DECIMAL to INT truncates, CAST of a BOOLEAN
 to STRING is upper case, HEX of an INT is the hex of the BIGINT). The operands' DuckDB types
 are probed with the query's own FROM / WHERE / GROUP BY (binding only, nothing runs) and the
-affected nodes rewritten. Only the outermost SELECT is retyped.
+affected nodes rewritten. Every SELECT scope is retyped, innermost first (subqueries, CTEs, set
+operations; views are retyped when they are expanded, and their subqueries are marked RESOLVED so
+they are not fixed twice). A candidate whose operand cannot be typed (a correlated reference to
+an outer query) is a validation error rather than an untranslated, possibly different answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 from sqlglot import exp
 
+RESOLVED = "sqlgateway_resolved"  # node.meta key: an expanded view/table, already retyped
 KEEP_TYPE = "sqlgateway_keep_type"  # node.meta key: the operand whose type the node keeps
 SUBDAY = "sqlgateway_subday"  # node.meta key: a sub-day unit (a DATE operand gives a TIMESTAMP)
 
@@ -140,15 +145,67 @@ def division_type(left: tuple[int, int], right: tuple[int, int]) -> tuple[int, i
 
 
 def _divide(node: exp.Expr, t: str) -> exp.Expr | None:
-    """DECIMAL division keeps a DECIMAL of Flink's precision/scale (DuckDB: DOUBLE)."""
+    """DECIMAL division: Flink's DECIMAL(p, s), computed exactly (DuckDB: through DOUBLE)."""
     right = node.meta.get("sqlgateway_right_type")
     left_d, right_d = _decimal(t), _decimal(right) if isinstance(right, str) else None
-    if left_d is None or right_d is None or (left_d[1] == 0 and right_d[1] == 0):
-        return None  # integer division (or not decimal): DuckDB already agrees
-    p, s = division_type(left_d, right_d)
+    if left_d is None or right_d is None or not (t + str(right)).count("DECIMAL"):
+        return None  # integer division (or not exact numeric): DuckDB already agrees
     a, b = node.this.sql(dialect="duckdb"), node.expression.sql(dialect="duckdb")
-    text = f"CAST(CAST({a} AS DECIMAL(38, 18)) / CAST({b} AS DECIMAL(38, 18)) AS DECIMAL({p}, {s}))"
-    return exp.maybe_parse(text, dialect="duckdb")
+    return exp.maybe_parse(exact_division(a, left_d, b, right_d), dialect="duckdb")
+
+
+_MAX_CHUNKS = 3  # the long division repeats its remainder: 2**chunks copies of the operands
+
+
+def _pow10(exponent: str | int) -> str:
+    """10 ** ``exponent`` (0..38) as an exact HUGEINT (DuckDB's pow is a DOUBLE)."""
+    if isinstance(exponent, int):
+        return f"CAST({10**exponent} AS HUGEINT)"
+    powers = ", ".join(f"CAST({10**i} AS HUGEINT)" for i in range(39))
+    return f"[{powers}][({exponent}) + 1]"
+
+
+def _unscaled(x: str, scale: int) -> str:
+    if scale == 0:
+        return f"CAST({x} AS HUGEINT)"
+    return f"CAST(replace(CAST({x} AS VARCHAR), '.', '') AS HUGEINT)"
+
+
+def exact_division(a: str, left: tuple[int, int], b: str, right: tuple[int, int]) -> str:
+    """DuckDB SQL of Flink's ``a / b`` on exact numerics: BigDecimal division to 38 significant
+    digits HALF_UP, then HALF_UP to the result scale, NULL when the result overflows its
+    precision (DecimalDataUtils.divide, DecimalData.fromBigDecimal). Long division on
+    HUGEINT unscaled values, in chunks of digits whose products fit 38 digits; a divisor too
+    wide for that fails at run time with an error naming the limitation."""
+    (_, s1), (p2, s2) = left, right
+    p, s = division_type(left, right)
+    e = s + s2 - s1  # R = round(|a| / |b| * 10**e) on the unscaled values (e >= 0)
+    chunks = min(_MAX_CHUNKS, max(1, -(-e // max(1, 38 - p2))))
+    c = -(-e // chunks)
+    sizes = [c] * (e // c) + ([e % c] if e % c else []) if c else []
+    ua, ub = f"abs({_unscaled(a, s1)})", f"abs({_unscaled(b, s2)})"
+    quotient, rem = f"({ua} // {ub})", f"({ua} % {ub})"
+    for size in sizes:
+        shifted = f"({rem} * CAST({10**size} AS HUGEINT))"
+        kept = f"nullif(least({quotient}, {_pow10(38 - size)}), {_pow10(38 - size)})"
+        quotient = f"({kept} * CAST({10**size} AS HUGEINT) + {shifted} // {ub})"  # NULL: overflow
+        rem = f"({shifted} % {ub})"
+    digits = f"CASE WHEN {quotient} = 0 THEN 0 ELSE length(CAST({quotient} AS VARCHAR)) END"
+    up = f"({ub} - {rem} - {rem} <= {ub} // {_pow10(f'38 - ({digits})')})"
+    rounded = f"({quotient} + CASE WHEN {up} THEN 1 ELSE 0 END)"
+    sign = f"CASE WHEN ({_unscaled(a, s1)} < 0) <> ({_unscaled(b, s2)} < 0) THEN -1 ELSE 1 END"
+    unit = f"CAST('{Decimal(1).scaleb(-s):f}' AS DECIMAL({s + 1}, {s}))"  # exact rescaling
+    value = f"CAST({sign} * {rounded} AS DECIMAL(38, 0)) * {unit}"
+    limit = 38 - c
+    wide = (
+        f"error('DECIMAL division by a divisor of more than {limit} digits (unscaled) is not "
+        f"supported exactly on the duckdb engine')"
+    )
+    return (
+        f"CASE WHEN {ub} >= {_pow10(limit)} THEN {wide} "
+        f"WHEN {rounded} >= {_pow10(p)} THEN NULL "
+        f"ELSE CAST({value} AS DECIMAL({p}, {s})) END"
+    )
 
 
 _FIXES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr | None]] = {
@@ -185,31 +242,66 @@ def _cast_candidate(node: exp.Cast) -> bool:
         exp.DataType.Type.BIGINT)  # fmt: skip
 
 
-def _candidates(tree: exp.Select) -> list[tuple[exp.Expr, exp.Expr]]:
+def _candidates(scope: exp.Select) -> list[tuple[exp.Expr, exp.Expr]]:
     found = []
-    for node in tree.walk():
-        if node is tree or isinstance(node, exp.Select):
+    for node in scope.walk():
+        if node is scope or isinstance(node, exp.Select):
             continue
         if isinstance(node, exp.Cast) and isinstance(node, exp.TryCast):
             continue
         operand = _operand(node)
-        if operand is not None and node.find_ancestor(exp.Select) is tree:
+        if operand is not None and node.find_ancestor(exp.Select) is scope:
             found.append((node, operand))
     return found
+
+
+def _scopes(tree: exp.Expr) -> list[exp.Select]:
+    """The SELECTs of ``tree`` innermost first, without those of expanded views/tables."""
+    out: list[exp.Select] = []
+    for node in tree.walk(bfs=False):
+        if isinstance(node, exp.Select) and not _in_resolved(node, tree):
+            out.append(node)
+    return out[::-1]
+
+
+def _in_resolved(node: exp.Expr, root: exp.Expr) -> bool:
+    while node is not root and node is not None:
+        if node.meta and node.meta.get(RESOLVED):
+            return True
+        node = node.parent  # type: ignore[assignment]
+    return False
+
+
+def _with_clauses(scope: exp.Select) -> list[exp.With]:
+    """The WITH clauses visible in ``scope`` (its own and its ancestors'), outermost first."""
+    out = []
+    node: exp.Expr | None = scope
+    while node is not None:
+        w = node.args.get("with_") or node.args.get("with")
+        if isinstance(w, exp.With):
+            out.append(w)
+        node = node.parent
+    return out[::-1]
 
 
 def _probe(cur: Any, tree: exp.Select, operand: exp.Expr) -> str | None:
     """DuckDB's type of ``operand`` in ``tree``'s scope (binding only); tried without the
     GROUP BY first (aggregate arguments), then with it (grouped expressions)."""
+    withs = _with_clauses(tree)
     for grouped in (False, True):
         if grouped and tree.args.get("group") is None:
             break
         probe = exp.Select(expressions=[operand.copy()])
-        for arg in ("with_", "with", "from_", "from", "where", *(("group",) if grouped else ())):
+        for arg in ("from_", "from", "where", *(("group",) if grouped else ())):
             if tree.args.get(arg) is not None:
                 probe.set(arg, tree.args[arg].copy())
         if tree.args.get("joins"):
             probe.set("joins", [j.copy() for j in tree.args["joins"]])
+        ctes = [c.copy() for w in withs for c in w.expressions]
+        if ctes:
+            recursive = any(w.args.get("recursive") for w in withs)
+            probe.set("with_" if "with_" in exp.Select.arg_types else "with",
+                      exp.With(expressions=ctes, recursive=recursive))  # fmt: skip
         try:
             return str(cur.sql(probe.sql(dialect="duckdb")).types[0])
         except (duckdb.Error, IndexError):
@@ -217,25 +309,82 @@ def _probe(cur: Any, tree: exp.Select, operand: exp.Expr) -> str | None:
     return None
 
 
+def _untyped(node: exp.Expr) -> Exception:
+    from sqlgateway.engine.duckdb.functions import validation_error
+
+    return validation_error(
+        f"The type of {node.sql(dialect='duckdb')} in a correlated subquery cannot be "
+        "determined on the duckdb engine (its Flink semantics depend on it); move it out of "
+        "the correlated subquery."
+    )
+
+
 def retype(cur: Any, tree: exp.Expr) -> exp.Expr | None:
-    """A copy of ``tree`` with the type-dependent fixes applied, or None if none applies."""
-    if not isinstance(tree, exp.Select) or not _candidates(tree):
+    """A copy of ``tree`` with the type-dependent fixes applied in every SELECT scope, or None
+    if none applies."""
+    scopes = _scopes(tree)
+    if not any(_candidates(s) for s in scopes):
         return None  # most queries: no copy of the tree (it costs ~0.2 ms per statement)
     tree = tree.copy()
     changed = False
-    for node, operand in _candidates(tree):
-        t = _probe(cur, tree, operand)
-        if t is None:
-            continue
-        if isinstance(node, exp.Div):
-            node.meta["sqlgateway_right_type"] = _probe(cur, tree, node.expression)
-        if isinstance(node, exp.Sum):
-            changed = _sum(node, t) is not None or changed
-            continue
-        keep = bool(node.meta and KEEP_TYPE in node.meta)
-        fix = _keep_type if keep else _FIXES[type(node)]
-        new = fix(node, t)
-        if new is not None and new is not node:
-            node.replace(new)
-        changed = changed or new is not None
+    original = tree.sql(dialect="duckdb")
+    for scope in _scopes(tree):
+        for node, operand in _candidates(scope):
+            named = _keep_name(scope, node)
+            if _fix(cur, scope, node, operand):
+                changed = True
+            elif scope is not tree and _correlated(scope) and _binds(cur, original):
+                raise _untyped(node)
+            if named is not None:
+                named()
     return tree if changed else None
+
+
+def _binds(cur: Any, sql: str) -> bool:
+    """Whether DuckDB binds ``sql`` (if not, its own error is the one to report)."""
+    try:
+        cur.sql(sql)
+    except duckdb.Error:
+        return False
+    return True
+
+
+def _keep_name(scope: exp.Select, node: exp.Expr) -> Callable[[], None] | None:
+    """A select item rewritten by a fix keeps the column name DuckDB gave the original."""
+    if node.parent is not scope or node.arg_key != "expressions":
+        return None
+    name = node.sql(dialect="duckdb")
+    index = node.index or 0
+
+    def restore() -> None:
+        item = scope.expressions[index]
+        if not isinstance(item, exp.Alias):
+            item.replace(exp.alias_(item.copy(), name, quoted=True))
+
+    return restore
+
+
+def _fix(cur: Any, scope: exp.Select, node: exp.Expr, operand: exp.Expr) -> bool:
+    t = _probe(cur, scope, operand)
+    if t is None:
+        return False
+    if isinstance(node, exp.Div):
+        node.meta["sqlgateway_right_type"] = _probe(cur, scope, node.expression)
+    if isinstance(node, exp.Sum):
+        return _sum(node, t) is not None
+    keep = bool(node.meta and KEEP_TYPE in node.meta)
+    fix = _keep_type if keep else _FIXES[type(node)]
+    new = fix(node, t)
+    if new is not None and new is not node:
+        node.replace(new)
+    return new is not None
+
+
+def _correlated(scope: exp.Select) -> bool:
+    """Whether ``scope`` is a subquery inside an expression (where it may see outer columns)."""
+    parent = scope.parent
+    while isinstance(parent, exp.Subquery | exp.Paren):
+        parent = parent.parent
+    return parent is not None and not isinstance(
+        parent, exp.From | exp.Join | exp.CTE | exp.Union | exp.Insert | exp.Create | exp.With
+    )

@@ -1,0 +1,181 @@
+# Type-dependent translation on every query path: ROUND of a DOUBLE rounds its decimal digits
+# half-up (2.0005 -> 2.001, 1.0015 -> 1.002, where binary rounding gives 2.0 / 1.001), SUM of an
+# INT is an INT, CAST(BOOLEAN AS STRING) is 'TRUE'/'FALSE' — in subqueries, CTEs, set operations,
+# views, INSERT … SELECT, CREATE TABLE … AS SELECT, statement sets and materialized tables.
+CREATE TABLE tp_src (i INT, d DOUBLE, b BOOLEAN);
+!output
+IGNORE
+!ok
+
+INSERT INTO tp_src VALUES (1, 2.0005, TRUE), (2, 1.0015, FALSE);
+!output
+IGNORE
+!ok
+
+SELECT * FROM (SELECT i, ROUND(d, 3) AS r, CAST(b AS STRING) AS bs FROM tp_src) ORDER BY i;
+!output
++---+-------+-------+
+| i |     r |    bs |
++---+-------+-------+
+| 1 | 2.001 |  TRUE |
+| 2 | 1.002 | FALSE |
++---+-------+-------+
+2 rows in set
+!ok
+
+WITH c AS (SELECT i, ROUND(d, 3) AS r FROM tp_src) SELECT r FROM c ORDER BY i;
+!output
++-------+
+|     r |
++-------+
+| 2.001 |
+| 1.002 |
++-------+
+2 rows in set
+!ok
+
+WITH c AS (SELECT i, d FROM tp_src) SELECT (SELECT ROUND(d, 3) FROM c WHERE i = 1), ROUND(SUM(d), 3) FROM c;
+!output
++--------+--------+
+| EXPR$0 | EXPR$1 |
++--------+--------+
+|  2.001 |  3.002 |
++--------+--------+
+1 row in set
+!ok
+
+SELECT ROUND(d, 3) FROM tp_src WHERE i = 1 UNION ALL SELECT ROUND(d, 3) FROM tp_src WHERE i = 2;
+!output
++--------+
+| EXPR$0 |
++--------+
+|  2.001 |
+|  1.002 |
++--------+
+2 rows in set
+!ok
+
+SELECT i, r FROM tp_src JOIN (SELECT i AS j, ROUND(d, 3) AS r FROM tp_src) ON i = j ORDER BY i;
+!output
++---+-------+
+| i |     r |
++---+-------+
+| 1 | 2.001 |
+| 2 | 1.002 |
++---+-------+
+2 rows in set
+!ok
+
+CREATE VIEW tp_view AS SELECT i, ROUND(d, 3) AS r, CAST(b AS STRING) AS bs FROM tp_src;
+!output
+IGNORE
+!ok
+
+SELECT * FROM tp_view ORDER BY i;
+!output
++---+-------+-------+
+| i |     r |    bs |
++---+-------+-------+
+| 1 | 2.001 |  TRUE |
+| 2 | 1.002 | FALSE |
++---+-------+-------+
+2 rows in set
+!ok
+
+CREATE VIEW tp_sum AS SELECT SUM(i) AS si FROM tp_src;
+!output
+IGNORE
+!ok
+
+CREATE TABLE tp_ctas AS SELECT si, (SELECT ROUND(d, 3) FROM tp_src WHERE i = 2) AS r FROM tp_sum;
+!output
++----------------------------------+
+|                           job id |
++----------------------------------+
+| xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx |
++----------------------------------+
+1 row in set
+!ok
+
+DESCRIBE tp_ctas;
+!output
++------+--------+------+--------+--------+-----------+
+| name |   type | null |    key | extras | watermark |
++------+--------+------+--------+--------+-----------+
+|   si |    INT | TRUE | <NULL> | <NULL> |    <NULL> |
+|    r | DOUBLE | TRUE | <NULL> | <NULL> |    <NULL> |
++------+--------+------+--------+--------+-----------+
+2 rows in set
+!ok
+
+SELECT * FROM tp_ctas;
+!output
++----+-------+
+| si |     r |
++----+-------+
+|  3 | 1.002 |
++----+-------+
+1 row in set
+!ok
+
+CREATE TABLE tp_sink (r DOUBLE, bs STRING);
+!output
+IGNORE
+!ok
+
+INSERT INTO tp_sink SELECT ROUND(d, 3), CAST(b AS STRING) FROM tp_src;
+!output
+IGNORE
+!ok
+
+EXECUTE STATEMENT SET BEGIN INSERT INTO tp_sink SELECT ROUND(d + 1, 3), CAST(NOT b AS STRING) FROM tp_src; END;
+!output
+IGNORE
+!ok
+
+SELECT * FROM tp_sink ORDER BY r;
+!output
++-------+-------+
+|     r |    bs |
++-------+-------+
+| 1.002 | FALSE |
+| 2.001 |  TRUE |
+| 2.002 |  TRUE |
+| 3.001 | FALSE |
++-------+-------+
+4 rows in set
+!ok
+
+CREATE MATERIALIZED TABLE tp_mt FRESHNESS = INTERVAL '1' HOUR AS SELECT i, ROUND(d, 3) AS r, SUM(i) OVER (ORDER BY i) AS run FROM tp_src;
+!output
+IGNORE
+!ok
+
+DESCRIBE tp_mt;
+!output
++------+--------+------+--------+--------+-----------+
+| name |   type | null |    key | extras | watermark |
++------+--------+------+--------+--------+-----------+
+|    i |    INT | TRUE | <NULL> | <NULL> |    <NULL> |
+|    r | DOUBLE | TRUE | <NULL> | <NULL> |    <NULL> |
+|  run |    INT | TRUE | <NULL> | <NULL> |    <NULL> |
++------+--------+------+--------+--------+-----------+
+3 rows in set
+!ok
+
+SELECT * FROM tp_mt ORDER BY i;
+!output
++---+-------+-----+
+| i |     r | run |
++---+-------+-----+
+| 1 | 2.001 |   1 |
+| 2 | 1.002 |   3 |
++---+-------+-----+
+2 rows in set
+!ok
+
+# A type-dependent function in a correlated subquery cannot be typed: refused by name.
+SELECT i FROM tp_src t WHERE EXISTS (SELECT 1 FROM tp_src u WHERE ROUND(u.d + t.i, 3) > 0);
+!output
+org.apache.flink.table.api.ValidationException: SQL validation failed. The type of ROUND(u.d + t.i, 3) in a correlated subquery cannot be determined on the duckdb engine (its Flink semantics depend on it); move it out of the correlated subquery.
+!error
