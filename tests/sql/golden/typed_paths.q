@@ -179,3 +179,53 @@ SELECT i FROM tp_src t WHERE EXISTS (SELECT 1 FROM tp_src u WHERE ROUND(u.d + t.
 !output
 org.apache.flink.table.api.ValidationException: SQL validation failed. The type of ROUND(u.d + t.i, 3) in a correlated subquery cannot be determined on the duckdb engine (its Flink semantics depend on it); move it out of the correlated subquery.
 !error
+
+# CURRENT_TIMESTAMP / NOW() are TIMESTAMP_LTZ(3), LOCALTIMESTAMP TIMESTAMP(3) (Flink 2.x); a cast
+# of a TIMESTAMP_LTZ(p) to STRING prints p fraction digits.
+SELECT CAST(TO_TIMESTAMP_LTZ(0, 3) AS STRING), CAST(TO_TIMESTAMP_LTZ(1500, 3) AS STRING), CAST(TO_TIMESTAMP_LTZ(0, 0) AS STRING), CAST(TO_TIMESTAMP_LTZ(0) AS STRING);
+!output
++-------------------------+-------------------------+---------------------+-------------------------+
+|                  EXPR$0 |                  EXPR$1 |              EXPR$2 |                  EXPR$3 |
++-------------------------+-------------------------+---------------------+-------------------------+
+| 1970-01-01 00:00:00.000 | 1970-01-01 00:00:01.500 | 1970-01-01 00:00:00 | 1970-01-01 00:00:00.000 |
++-------------------------+-------------------------+---------------------+-------------------------+
+1 row in set
+!ok
+
+SELECT CHAR_LENGTH(CAST(CURRENT_TIMESTAMP AS STRING)), CHAR_LENGTH(CAST(NOW() AS STRING)), CHAR_LENGTH(CAST(LOCALTIMESTAMP AS STRING)), CURRENT_TIMESTAMP = NOW();
+!output
++--------+--------+--------+--------+
+| EXPR$0 | EXPR$1 | EXPR$2 | EXPR$3 |
++--------+--------+--------+--------+
+|     23 |     23 |     23 |   TRUE |
++--------+--------+--------+--------+
+1 row in set
+!ok
+
+SELECT * FROM (SELECT CHAR_LENGTH(CAST(CURRENT_TIMESTAMP AS STRING)) AS n);
+!output
++----+
+|  n |
++----+
+| 23 |
++----+
+1 row in set
+!ok
+
+CREATE TABLE tp_now AS SELECT CURRENT_TIMESTAMP AS ct, NOW() AS nw, LOCALTIMESTAMP AS lt, TO_TIMESTAMP_LTZ(0, 0) AS l0;
+!output
+IGNORE
+!ok
+
+DESCRIBE tp_now;
+!output
++------+------------------+------+--------+--------+-----------+
+| name |             type | null |    key | extras | watermark |
++------+------------------+------+--------+--------+-----------+
+|   ct | TIMESTAMP_LTZ(3) | TRUE | <NULL> | <NULL> |    <NULL> |
+|   nw | TIMESTAMP_LTZ(3) | TRUE | <NULL> | <NULL> |    <NULL> |
+|   lt |     TIMESTAMP(3) | TRUE | <NULL> | <NULL> |    <NULL> |
+|   l0 | TIMESTAMP_LTZ(0) | TRUE | <NULL> | <NULL> |    <NULL> |
++------+------------------+------+--------+--------+-----------+
+4 rows in set
+!ok

@@ -125,7 +125,7 @@ _ALLOWED_ANONYMOUS = {
     "CARDINALITY", "LTRIM", "RTRIM", "MD5", "SHA1", "SHA256", "CHR", "ASCII", "UUID", "PI",
     "DEGREES", "RADIANS", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "COT", "SINH",
     "COSH", "TANH", "E", "LOG2", "LOG10", "LN", "EXP", "SQRT", "CBRT", "POWER", "SIGN", "ABS",
-    "REVERSE", "REPEAT", "LPAD", "RPAD", "LEFT", "RIGHT", "TRANSLATE", "REGEXP", "NOW",
+    "REVERSE", "REPEAT", "LPAD", "RPAD", "LEFT", "RIGHT", "TRANSLATE", "REGEXP",
     "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_POSITION", "ARRAY_REVERSE", "ARRAY_SLICE",
     "ARRAY_SORT", "ARRAY_CONCAT", "MAP_KEYS", "MAP_VALUES", "DATE_TRUNC",
     "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LEAD", "LAG",
@@ -292,6 +292,8 @@ def _rewrite(node: exp.Expr) -> exp.Expr:  # noqa: C901 - a rewrite switch
         return _sql("CAST(date_trunc('second', current_localtimestamp()) AS TIME)")  # TIME(0)
     if isinstance(node, exp.Length) and not isinstance(node.parent, exp.Cast):
         return exp.Cast(this=node, to=exp.DataType.build("INT"))
+    if isinstance(node, exp.CurrentTimestamp) and not isinstance(node.parent, exp.StrToUnix):
+        return ltz_now()
     if isinstance(node, exp.StrToUnix):
         if node.this is None or isinstance(node.this, exp.CurrentTimestamp):
             return _sql("CAST(epoch(now()) AS BIGINT)")
@@ -352,8 +354,8 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
         return SCALAR_REWRITES[name](args)
     if name == "JSON_VALUE" and len(args) == 2:
         return _json_value(args)
-    if name == "PROCTIME" and not args:
-        return exp.Anonymous(this="now", expressions=[])
+    if name in ("PROCTIME", "NOW", "CURRENT_ROW_TIMESTAMP") and not args:
+        return ltz_now()
     if name == "ROW":
         return _named_row(exp.Struct(expressions=list(args)))
     if name == "SPLIT_INDEX" and len(args) == 3:
@@ -368,6 +370,16 @@ def _anonymous(node: exp.Anonymous) -> exp.Expr:
             f"No match found for function signature {name}(...): not supported on the "
             "duckdb engine."
         )
+    return node
+
+
+LTZ_PRECISION = "sqlgateway_ltz_precision"  # node.meta key: Flink's TIMESTAMP_LTZ(p) precision
+
+
+def ltz_now() -> exp.Expr:
+    """CURRENT_TIMESTAMP / NOW() / PROCTIME(): TIMESTAMP_LTZ(3) in Flink (DuckDB: microseconds)."""
+    node = _sql("date_trunc('millisecond', current_timestamp)")
+    node.meta[LTZ_PRECISION] = 3
     return node
 
 

@@ -51,7 +51,9 @@ def _to_timestamp_ltz(args: list[exp.Expr]) -> exp.Expr:
     if precision not in (0, 3):
         raise validation_error("TO_TIMESTAMP_LTZ supports precision 0 or 3.")
     value = args[0] if precision == 0 else exp.Div(this=args[0], expression=_sql("1000.0"))
-    return exp.Anonymous(this="to_timestamp", expressions=[value])
+    node = exp.Anonymous(this="to_timestamp", expressions=[value])
+    node.meta["sqlgateway_ltz_precision"] = precision  # dialect.LTZ_PRECISION (typed: CAST)
+    return node
 
 
 _TIME_FUNCTIONS = {

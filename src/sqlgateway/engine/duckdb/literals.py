@@ -188,6 +188,12 @@ def declared_types(tree: exp.Expr | None) -> dict[int, LogicalType]:
 
 def _declared_type(node: exp.Expr) -> LogicalType | None:
     inner = node.this if isinstance(node, exp.Window) else node
+    if isinstance(node, exp.CurrentTimestamp) or (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).upper() in ("NOW", "PROCTIME", "CURRENT_ROW_TIMESTAMP")
+        and not node.expressions
+    ):  # Flink 2.x: TIMESTAMP_LTZ(3) NOT NULL
+        return LogicalType("TIMESTAMP_WITH_LOCAL_TIME_ZONE", False, precision=3)
     if isinstance(inner, exp.Count):  # Flink's COUNT is BIGINT NOT NULL (also over a window)
         return LogicalType("BIGINT", False)
     if isinstance(node, exp.Anonymous):

@@ -22,6 +22,7 @@ import duckdb
 from sqlglot import exp
 
 RESOLVED = "sqlgateway_resolved"  # node.meta key: an expanded view/table, already retyped
+LTZ_PRECISION = "sqlgateway_ltz_precision"  # node.meta key: TIMESTAMP_LTZ(p) (dialect)
 KEEP_TYPE = "sqlgateway_keep_type"  # node.meta key: the operand whose type the node keeps
 SUBDAY = "sqlgateway_subday"  # node.meta key: a sub-day unit (a DATE operand gives a TIMESTAMP)
 
@@ -100,7 +101,11 @@ def _cast_node(node: exp.Expr, t: str) -> exp.Expr | None:
         return node  # Flink truncates toward zero; DuckDB rounds
     if target in _STRINGS and t in _TS_TEXT and not node.to.expressions:
         x = node.this.sql(dialect="duckdb")
-        return exp.maybe_parse(f"strftime({x}, '{_TS_TEXT[t]}')", dialect="duckdb")
+        fmt = _TS_TEXT[t]
+        ltz = node.this.meta.get(LTZ_PRECISION) if node.this.meta else None
+        if t == "TIMESTAMP WITH TIME ZONE" and ltz in (0, 3):  # TIMESTAMP_LTZ(p): p digits
+            fmt = _TS_TEXT["TIMESTAMP_S" if ltz == 0 else "TIMESTAMP_MS"]
+        return exp.maybe_parse(f"strftime({x}, '{fmt}')", dialect="duckdb")
     if target in _STRINGS and t == "BOOLEAN" and not node.to.expressions:
         x = node.this.sql(dialect="duckdb")
         text = f"CASE WHEN {x} THEN 'TRUE' WHEN NOT {x} THEN 'FALSE' END"
