@@ -176,6 +176,11 @@ def _unscaled(x: str, scale: int) -> str:
     return f"CAST(replace(CAST({x} AS VARCHAR), '.', '') AS HUGEINT)"
 
 
+def _let(value: str, var: str, body: str) -> str:
+    """``body`` with ``var`` bound to ``value`` (evaluated once; DuckDB has no LET)."""
+    return f"list_transform([{value}], lambda {var}: {body})[1]"
+
+
 def exact_division(a: str, left: tuple[int, int], b: str, right: tuple[int, int]) -> str:
     """DuckDB SQL of Flink's ``a / b`` on exact numerics: BigDecimal division to 38 significant
     digits HALF_UP, then HALF_UP to the result scale, NULL when the result overflows its
@@ -188,29 +193,39 @@ def exact_division(a: str, left: tuple[int, int], b: str, right: tuple[int, int]
     chunks = min(_MAX_CHUNKS, max(1, -(-e // max(1, 38 - p2))))
     c = -(-e // chunks)
     sizes = [c] * (e // c) + ([e % c] if e % c else []) if c else []
-    ua, ub = f"abs({_unscaled(a, s1)})", f"abs({_unscaled(b, s2)})"
-    quotient, rem = f"({ua} // {ub})", f"({ua} % {ub})"
-    for size in sizes:
-        shifted = f"({rem} * CAST({10**size} AS HUGEINT))"
-        kept = f"nullif(least({quotient}, {_pow10(38 - size)}), {_pow10(38 - size)})"
-        quotient = f"({kept} * CAST({10**size} AS HUGEINT) + {shifted} // {ub})"  # NULL: overflow
-        rem = f"({shifted} % {ub})"
-    digits = f"CASE WHEN {quotient} = 0 THEN 0 ELSE length(CAST({quotient} AS VARCHAR)) END"
-    up = f"({ub} - {rem} - {rem} <= {ub} // {_pow10(f'38 - ({digits})')})"
-    rounded = f"({quotient} + CASE WHEN {up} THEN 1 ELSE 0 END)"
-    sign = f"CASE WHEN ({_unscaled(a, s1)} < 0) <> ({_unscaled(b, s2)} < 0) THEN -1 ELSE 1 END"
-    unit = f"CAST('{Decimal(1).scaleb(-s):f}' AS DECIMAL({s + 1}, {s}))"  # exact rescaling
-    value = f"CAST({sign} * {rounded} AS DECIMAL(38, 0)) * {unit}"
     limit = 38 - c
     wide = (
         f"error('DECIMAL division by a divisor of more than {limit} digits (unscaled) is not "
         f"supported exactly on the duckdb engine')"
     )
-    return (
-        f"CASE WHEN {ub} >= {_pow10(limit)} THEN {wide} "
-        f"WHEN {rounded} >= {_pow10(p)} THEN NULL "
-        f"ELSE CAST({value} AS DECIMAL({p}, {s})) END"
+    ua, ub = _unscaled(a, s1), _unscaled(b, s2)
+    start = (
+        f"{{'x': abs(__sg_u.a), 'neg': (__sg_u.a < 0) <> (__sg_u.b < 0), 'ub': CASE WHEN "
+        f"abs(__sg_u.b) >= {_pow10(limit)} THEN {wide} ELSE abs(__sg_u.b) END}}"
     )
+    steps = ["{'q': __sg_0.x // __sg_0.ub, 'r': __sg_0.x % __sg_0.ub, 'ub': __sg_0.ub, "
+             "'neg': __sg_0.neg}"]  # fmt: skip
+    for i, size in enumerate(sizes, 1):
+        x, shift, cap = f"__sg_{i}", f"CAST({10**size} AS HUGEINT)", _pow10(38 - size)
+        steps.append(
+            f"{{'q': nullif(least({x}.q, {cap}), {cap}) * {shift} + {x}.r * {shift} // {x}.ub, "
+            f"'r': {x}.r * {shift} % {x}.ub, 'ub': {x}.ub, 'neg': {x}.neg}}"
+        )  # q is NULL once it cannot fit: the result overflows (NULL, as Flink)
+    z = f"__sg_{len(sizes) + 1}"
+    digits = f"CASE WHEN {z}.q = 0 THEN 0 ELSE length(CAST({z}.q AS VARCHAR)) END"
+    up = f"{z}.ub - {z}.r - {z}.r <= {z}.ub // {_pow10(f'38 - ({digits})')}"
+    rounded = f"{z}.q + CASE WHEN {up} THEN 1 ELSE 0 END"
+    unit = f"CAST('{Decimal(1).scaleb(-s):f}' AS DECIMAL({s + 1}, {s}))"  # exact rescaling
+    final = _let(
+        rounded, "__sg_v",
+        f"CASE WHEN __sg_v >= {_pow10(p)} THEN NULL ELSE CAST(CAST(CASE WHEN {z}.neg THEN "
+        f"-__sg_v ELSE __sg_v END AS DECIMAL(38, 0)) * {unit} AS DECIMAL({p}, {s})) END",
+    )  # fmt: skip
+    body = final
+    for i in range(len(steps), 0, -1):  # __sg_i is bound to steps[i - 1] (on __sg_{i-1})
+        body = _let(steps[i - 1], f"__sg_{i}", body)
+    body = _let(start, "__sg_0", body)
+    return _let(f"{{'a': {ua}, 'b': {ub}}}", "__sg_u", body)
 
 
 _FIXES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr | None]] = {
