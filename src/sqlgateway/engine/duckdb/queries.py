@@ -110,8 +110,8 @@ def typed_translation(session: DuckDBSession, tr: dialect.Translation) -> dialec
     """``tr`` after the type-dependent fixes (typed.retype) in every SELECT scope: every query
     path (queries, INSERT, CREATE TABLE AS, views, materialized tables, statement sets,
     EXPLAIN) translates through here."""
-    if tr.tree is None:
-        return tr
+    if tr.tree is None or not typed.applies(tr.tree):
+        return tr  # no cursor for most queries
     cur = session.engine.cursor()
     try:
         tree = typed.retype(cur, tr.tree)
