@@ -102,3 +102,45 @@ def test_tumble_and_hop_windows_on_bounded_data(session: DuckDBSession) -> None:
     res = run(session, "SELECT window_end, window_time FROM TABLE(TUMBLE(TABLE clicks, "
                        "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) LIMIT 1")  # fmt: skip
     assert [c.type.summary() for c in res.columns] == ["TIMESTAMP(3)", "TIMESTAMP(3)"]
+
+
+def test_exact_decimal_division_matches_flinks_bigdecimal_rule() -> None:
+    """typed.exact_division on real DuckDB against Flink's rule written with Python's decimal
+    (MathContext(38, HALF_UP), then setScale(s, HALF_UP), NULL above the precision); divisors
+    wider than the long division carries must fail by name, never answer."""
+    import random
+    from decimal import ROUND_HALF_UP, Context, Decimal
+
+    import duckdb
+
+    from sqlgateway.engine.duckdb.typed import division_type, exact_division
+
+    wide = Context(prec=200)
+    rnd = random.Random(11)
+    con = duckdb.connect()
+    cases, items = [], []
+    for _ in range(150):
+        p1, p2 = rnd.randint(1, 38), rnd.randint(1, 38)
+        s1, s2 = rnd.randint(0, p1), rnd.randint(0, p2)
+        a = Decimal(rnd.randint(-(10 ** rnd.randint(1, p1)) + 1, 10**p1 - 1)).scaleb(-s1)
+        b = Decimal(rnd.randint(1, 10 ** rnd.randint(1, p2) - 1)).scaleb(-s2)
+        sql = exact_division(
+            f"CAST('{a:f}' AS DECIMAL({p1}, {s1}))", (p1, s1),
+            f"CAST('{b:f}' AS DECIMAL({p2}, {s2}))", (p2, s2),
+        )  # fmt: skip
+        cases.append((a, b, *division_type((p1, s1), (p2, s2))))
+        items.append(sql)
+    checked = refused = 0
+    for (a, b, p, s), sql in zip(cases, items, strict=True):
+        q = Context(prec=38, rounding=ROUND_HALF_UP).divide(a, b)
+        r = q.quantize(Decimal(1).scaleb(-s), rounding=ROUND_HALF_UP, context=wide)
+        want = None if len(str(abs(int(r.scaleb(s, context=wide))))) > p else r
+        try:
+            got = con.sql(f"SELECT {sql}").fetchall()[0][0]
+        except duckdb.InvalidInputException as exc:
+            assert "DECIMAL division by a divisor of more than" in str(exc)
+            refused += 1
+            continue
+        assert got == want, (a, b, p, s)
+        checked += 1
+    assert checked > 100 and refused < 20, (checked, refused)

@@ -213,9 +213,12 @@ def exact_division(a: str, left: tuple[int, int], b: str, right: tuple[int, int]
         )  # q is NULL once it cannot fit: the result overflows (NULL, as Flink)
     z = f"__sg_{len(sizes) + 1}"
     digits = f"CASE WHEN {z}.q = 0 THEN 0 ELSE length(CAST({z}.q AS VARCHAR)) END"
-    up = f"{z}.ub - {z}.r - {z}.r <= {z}.ub // {_pow10(f'38 - ({digits})')}"
+    # Rounding to 38 significant digits g = 38 - digits places after the scale, then to the
+    # scale, rounds up iff 10**g * (ub - 2r) <= ub (g >= 1); at g = 0 iff 2r >= ub.
+    slack = f"CASE WHEN {digits} >= 38 THEN 0 ELSE {z}.ub // {_pow10(f'38 - ({digits})')} END"
+    up = f"{z}.ub - {z}.r - {z}.r <= {slack}"
     rounded = f"{z}.q + CASE WHEN {up} THEN 1 ELSE 0 END"
-    unit = f"CAST('{Decimal(1).scaleb(-s):f}' AS DECIMAL({s + 1}, {s}))"  # exact rescaling
+    unit = f"CAST('{Decimal(1).scaleb(-s):f}' AS DECIMAL({min(s + 1, 38)}, {s}))"  # exact rescaling
     final = _let(
         rounded, "__sg_v",
         f"CASE WHEN __sg_v >= {_pow10(p)} THEN NULL ELSE CAST(CAST(CASE WHEN {z}.neg THEN "
