@@ -8,8 +8,9 @@ to STRING is upper case, HEX of an INT is the hex of the BIGINT). The operands' 
 are probed with the query's own FROM / WHERE / GROUP BY (binding only, nothing runs) and the
 affected nodes rewritten. Every SELECT scope is retyped, innermost first (subqueries, CTEs, set
 operations; views are retyped when they are expanded, and their subqueries are marked RESOLVED so
-they are not fixed twice). A candidate whose operand cannot be typed (a correlated reference to
-an outer query) is a validation error rather than an untranslated, possibly different answer.
+they are not fixed twice). A correlated subquery's operands are probed with the enclosing
+queries' tables cross-joined in; one that still cannot be typed is a validation error rather
+than an untranslated, possibly different answer.
 """
 
 from __future__ import annotations
@@ -307,9 +308,25 @@ def _with_clauses(scope: exp.Select) -> list[exp.With]:
     return out[::-1]
 
 
-def _probe(cur: Any, tree: exp.Select, operand: exp.Expr) -> str | None:
+def _outer_joins(tree: exp.Select) -> list[exp.Expr]:
+    """The FROM items of the SELECTs around ``tree``, as cross joins (a correlated subquery's
+    operands may read their columns)."""
+    out: list[exp.Expr] = []
+    node = tree.parent
+    while node is not None:
+        if isinstance(node, exp.Select):
+            source = node.args.get("from_") or node.args.get("from")
+            if isinstance(source, exp.From):
+                out.append(exp.Join(this=source.this.copy(), kind="CROSS"))
+            out.extend(j.copy() for j in node.args.get("joins") or [])
+        node = node.parent
+    return out
+
+
+def _probe(cur: Any, tree: exp.Select, operand: exp.Expr, outer: bool = False) -> str | None:
     """DuckDB's type of ``operand`` in ``tree``'s scope (binding only); tried without the
-    GROUP BY first (aggregate arguments), then with it (grouped expressions)."""
+    GROUP BY first (aggregate arguments), then with it (grouped expressions); ``outer``: with
+    the enclosing queries' tables too (correlated subqueries)."""
     withs = _with_clauses(tree)
     for grouped in (False, True):
         if grouped and tree.args.get("group") is None:
@@ -318,8 +335,11 @@ def _probe(cur: Any, tree: exp.Select, operand: exp.Expr) -> str | None:
         for arg in ("from_", "from", "where", *(("group",) if grouped else ())):
             if tree.args.get(arg) is not None:
                 probe.set(arg, tree.args[arg].copy())
-        if tree.args.get("joins"):
-            probe.set("joins", [j.copy() for j in tree.args["joins"]])
+        joins = [j.copy() for j in tree.args.get("joins") or []]
+        if outer:
+            joins += _outer_joins(tree)
+        if joins:
+            probe.set("joins", joins)
         ctes = [c.copy() for w in withs for c in w.expressions]
         if ctes:
             recursive = any(w.args.get("recursive") for w in withs)
@@ -392,11 +412,15 @@ def _keep_name(scope: exp.Select, node: exp.Expr) -> Callable[[], None] | None:
 
 
 def _fix(cur: Any, scope: exp.Select, node: exp.Expr, operand: exp.Expr) -> bool:
+    outer = False
     t = _probe(cur, scope, operand)
+    if t is None and _correlated(scope):
+        outer = True
+        t = _probe(cur, scope, operand, outer=True)
     if t is None:
         return False
     if isinstance(node, exp.Div):
-        node.meta["sqlgateway_right_type"] = _probe(cur, scope, node.expression)
+        node.meta["sqlgateway_right_type"] = _probe(cur, scope, node.expression, outer)
     if isinstance(node, exp.Sum):
         return _sum(node, t) is not None
     keep = bool(node.meta and KEEP_TYPE in node.meta)
