@@ -13,17 +13,19 @@ from sqlgateway.model import STRING, Column, LogicalType, ResultKind, RowFormat,
 class PyRowBatch:
     """A batch of Python values, encoded on demand (and cached per format)."""
 
-    __slots__ = ("_types", "_rows", "_kinds", "_cache")
+    __slots__ = ("_types", "_rows", "_kinds", "_zone", "_cache")
 
     def __init__(
         self,
         types: Sequence[LogicalType],
         rows: Sequence[Sequence[Any]],
         kinds: Sequence[RowKind] | None = None,
+        time_zone: str = "UTC",
     ) -> None:
         self._types = types
         self._rows = rows
         self._kinds = kinds
+        self._zone = time_zone
         self._cache: dict[RowFormat, bytes] = {}
 
     def __len__(self) -> int:
@@ -32,7 +34,7 @@ class PyRowBatch:
     def encode(self, row_format: RowFormat) -> bytes:
         out = self._cache.get(row_format)
         if out is None:
-            out = encode_rows(self._types, self._rows, row_format, self._kinds)
+            out = encode_rows(self._types, self._rows, row_format, self._kinds, self._zone)
             self._cache[row_format] = out
         return out
 

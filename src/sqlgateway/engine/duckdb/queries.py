@@ -20,6 +20,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from sqlgateway.engine.base import RowBatch, RowSource, StatementResult
+from sqlgateway.engine.common import PyRowBatch
 from sqlgateway.engine.duckdb import changelog, dialect, typed, types
 from sqlgateway.engine.duckdb.batch import ArrowRowBatch, arrow_to_python_rows
 from sqlgateway.engine.duckdb.failures import is_runtime, retrieval_error
@@ -28,9 +29,9 @@ from sqlgateway.engine.duckdb.metastore import TableMeta
 from sqlgateway.engine.duckdb.names import Path
 from sqlgateway.engine.duckdb.rows import ArrowRowSource
 from sqlgateway.engine.duckdb.schema import Resolver
-from sqlgateway.engine.values import check_json_supported, encode_rows
+from sqlgateway.engine.values import check_json_supported
 from sqlgateway.errors import PARSER_EXCEPTION, ExecutionError
-from sqlgateway.model import Column, LogicalType, OperationHandle, ResultKind, RowFormat, RowKind
+from sqlgateway.model import Column, LogicalType, OperationHandle, ResultKind, RowFormat
 
 if TYPE_CHECKING:
     from sqlgateway.engine.duckdb.engine import DuckDBSession
@@ -330,29 +331,16 @@ class StreamingRowSource(RowSource):
                 pass
 
 
-class ChangelogBatch:
-    """Rows with their changelog kinds (``+I``/``-U``/``+U``), encoded on demand."""
+class ChangelogBatch(PyRowBatch):
+    """Rows with their changelog kinds (``+I``/``-U``/``+U``), encoded on demand; JSON refuses
+    the types Flink's JSON row format cannot write (as the Arrow batches do)."""
 
-    __slots__ = ("_types", "_rows", "_kinds", "_zone", "_cache")
-
-    def __init__(
-        self, types: list[LogicalType], rows: list[tuple[Any, ...]], kinds: list[RowKind],
-        zone: str,
-    ) -> None:  # fmt: skip
-        self._types, self._rows, self._kinds, self._zone = types, rows, kinds, zone
-        self._cache: dict[RowFormat, bytes] = {}
-
-    def __len__(self) -> int:
-        return len(self._rows)
+    __slots__ = ()
 
     def encode(self, row_format: RowFormat) -> bytes:
-        out = self._cache.get(row_format)
-        if out is None:
-            if row_format is RowFormat.JSON:
-                check_json_supported(self._types)
-            out = encode_rows(self._types, self._rows, row_format, self._kinds, self._zone)
-            self._cache[row_format] = out
-        return out
+        if row_format is RowFormat.JSON:
+            check_json_supported(self._types)
+        return super().encode(row_format)
 
 
 class _EmptyBatch:
