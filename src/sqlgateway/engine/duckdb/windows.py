@@ -150,12 +150,17 @@ _TO_UNIT = re.compile(
 )
 
 
+def _code_only(sql: str) -> str:
+    """``sql`` with its string literals and comments blanked out (same length, same offsets)."""
+    return "".join(" " * len(t.text) if t.kind in ("string", "comment") else t.text
+                   for t in tokenize(sql))  # fmt: skip
+
+
 def rewrite_floor_ceil(sql: str) -> str:
     """``FLOOR(ts TO HOUR)`` / ``CEIL(ts TO DAY)`` (Flink's time-unit rounding)."""
     start = 0
     while True:
-        code = "".join(" " * len(t.text) if t.kind in ("string", "comment") else t.text
-                       for t in tokenize(sql))  # fmt: skip
+        code = _code_only(sql)
         m = _FLOOR_CEIL.search(code, start)
         if m is None:
             return sql
@@ -174,8 +179,7 @@ def rewrite_floor_ceil(sql: str) -> str:
 def _wrap_bare(sql: str) -> str:
     """``FROM TUMBLE(TABLE t, ...)`` -> ``FROM TABLE(TUMBLE(TABLE t, ...))``."""
     for _ in range(16):
-        code = "".join(" " * len(t.text) if t.kind in ("string", "comment") else t.text
-                       for t in tokenize(sql))  # fmt: skip
+        code = _code_only(sql)
         m = _BARE.search(code)
         if m is None:
             return sql
@@ -190,8 +194,7 @@ def rewrite_windows(sql: str) -> str:
     """Replace every window TVF call (``TABLE(TUMBLE(...))`` …) with a subquery."""
     sql = _wrap_bare(sql)
     for _ in range(16):
-        code = "".join(" " * len(t.text) if t.kind in ("string", "comment") else t.text
-                       for t in tokenize(sql))  # fmt: skip
+        code = _code_only(sql)
         m = _START.search(code)
         if m is None:
             return sql
