@@ -58,7 +58,7 @@ class SessionEngines(Engine):
 
     def engine_for(self, properties: Mapping[str, str]) -> Engine:
         """The engine a session with these properties runs on (started if needed)."""
-        name = properties.get(ENGINE_PROPERTY, "").strip().lower() or self.default.name
+        name = self._engine_name(properties)
         engine = self._engines.get(name)
         if engine is not None:
             return engine
@@ -97,9 +97,12 @@ class SessionEngines(Engine):
         return session
 
     def cheap_open(self, properties: Mapping[str, str]) -> bool:
-        name = properties.get(ENGINE_PROPERTY) or self.default.name
-        engine = self._engines.get(str(name).strip().lower())
+        engine = self._engines.get(self._engine_name(properties))
         return engine is not None and engine.cheap_open(properties)
+
+    def _engine_name(self, properties: Mapping[str, str]) -> str:
+        """The engine a session asks for (session property), else the default one."""
+        return properties.get(ENGINE_PROPERTY, "").strip().lower() or self.default.name
 
     def owner(self, session: EngineSession) -> Engine:
         """The engine that opened ``session``."""
